@@ -1,0 +1,17 @@
+"""Extract text: text and word boxes for one chunk of pages (one Map iteration)."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from paperlane.config import PipelineSettings, load
+from paperlane.observability import logger, tracer
+from paperlane.pipeline import stages
+from paperlane.pipeline.context import stores
+
+
+@logger.inject_lambda_context(correlation_id_path="job_id")
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = load(PipelineSettings)
+    return stages.extract_chunk(stores(settings), stages.ChunkInput.model_validate(event)).model_dump()

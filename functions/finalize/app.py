@@ -1,0 +1,17 @@
+"""Finalize: run the profile, store records and the result, complete the job."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from paperlane.config import PipelineSettings, load
+from paperlane.observability import logger, tracer
+from paperlane.pipeline import stages
+from paperlane.pipeline.context import stores
+
+
+@logger.inject_lambda_context(correlation_id_path="job_id")
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = load(PipelineSettings)
+    return stages.finalize(stores(settings), stages.FinalizeInput.model_validate(event))

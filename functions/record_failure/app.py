@@ -1,0 +1,16 @@
+"""Record failure: the Catch target. Stores the stable error code; the original file is kept."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from paperlane.config import StoreSettings, load
+from paperlane.observability import logger, tracer
+from paperlane.pipeline import stages
+from paperlane.pipeline.context import stores
+
+
+@logger.inject_lambda_context(correlation_id_path="job_id")
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
+    return stages.record_failure(stores(load(StoreSettings)), event["job_id"], event.get("error") or {})

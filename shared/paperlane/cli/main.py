@@ -1,0 +1,120 @@
+"""The `paperlane` command: `serve` (the local stack over HTTP) and `process` (files -> JSON or Excel)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from paperlane import __version__
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paperlane", description="Paperlane: PDFs in, structured data out.")
+    parser.add_argument("--version", action="version", version=f"paperlane {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="Run the local stack and its API (moto, in-process).")
+    serve.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="API port (default 8000)")
+    serve.add_argument(
+        "--s3-port",
+        type=int,
+        default=0,
+        help="Port of the local S3 endpoint for presigned uploads (default: any free port)",
+    )
+    serve.add_argument(
+        "--inbox",
+        type=Path,
+        default=None,
+        help="Drop folder mirrored into the bucket's inbox/ (sub-folders name profiles)",
+    )
+    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+    process = sub.add_parser("process", help="Process PDFs on the local stack and write the results.")
+    process.add_argument("files", nargs="+", type=Path, help="PDF files, or folders to search for *.pdf")
+    process.add_argument("--profile", default="generic", help="Extraction profile (default generic)")
+    process.add_argument("--password", default=None, help="Password for encrypted PDFs")
+    process.add_argument("--format", choices=["json", "xlsx"], default="json", dest="fmt")
+    process.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="Output file (default: stdout for json, paperlane.xlsx for xlsx)",
+    )
+    process.add_argument(
+        "--timeout",
+        type=float,
+        default=900.0,
+        help="Seconds to wait before cancelling unfinished documents (default 900)",
+    )
+    process.add_argument("--quiet", action="store_true", help="No progress bars")
+    return parser
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(str(path))
+    return files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        from paperlane.cli.serve import serve
+
+        return serve(
+            host=args.host, port=args.port, s3_port=args.s3_port, inbox=args.inbox, log_level=args.log_level
+        )
+
+    from paperlane import profiles
+    from paperlane.errors import InvalidRequest
+
+    try:
+        files = _expand(args.files)
+        profiles.get(args.profile)
+    except FileNotFoundError as exc:
+        parser.error(f"no such file or folder: {exc}")
+    except InvalidRequest as exc:
+        parser.error(exc.message)
+    if not files:
+        parser.error("no PDF files found in the given folders")
+    if args.timeout <= 0:
+        parser.error("--timeout must be positive")
+
+    from paperlane.cli.process import process
+
+    documents = process(
+        files, profile=args.profile, password=args.password, timeout=args.timeout, progress=not args.quiet
+    )
+    if args.fmt == "xlsx":
+        from paperlane.export.documents_xlsx import write_documents_workbook
+
+        out = args.out or Path("paperlane.xlsx")
+        write_documents_workbook(documents, out)
+        print(f"Wrote {out} ({len(documents)} documents)", file=sys.stderr)
+    else:
+        text = json.dumps({"documents": documents}, ensure_ascii=False, indent=2)
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text + "\n", encoding="utf-8")
+            print(f"Wrote {args.out} ({len(documents)} documents)", file=sys.stderr)
+        else:
+            print(text)
+    # A failed document is a result, not a usage error: the exit code stays 0.
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Domain errors. Each carries a stable ``code`` that clients may rely on.
+
+The class name doubles as the Step Functions error name (Lambda reports the exception's class as
+``errorType``), so ``Retry``/``Catch`` in the state machine match on these names. Do not rename them
+lightly: ``statemachine/pipeline.asl.json`` refers to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class PaperlaneError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code: ClassVar[str] = "INTERNAL_ERROR"
+    http_status: ClassVar[int] = 500
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+# --- Document errors: the file itself is the problem. Never retried. -------------------------------
+
+
+class DocumentError(PaperlaneError):
+    """The document cannot be processed as given; re-running will not help."""
+
+    http_status = 422
+
+
+class NotPdf(DocumentError):
+    code = "NOT_PDF"
+
+
+class EmptyFile(DocumentError):
+    code = "EMPTY_FILE"
+
+
+class PdfCorrupt(DocumentError):
+    code = "PDF_CORRUPT"
+
+
+class PdfEncrypted(DocumentError):
+    code = "PDF_ENCRYPTED"
+
+
+class TooLarge(DocumentError):
+    code = "TOO_LARGE"
+    http_status = 413
+
+
+class TooManyPages(DocumentError):
+    code = "TOO_MANY_PAGES"
+
+
+class OcrUnavailable(DocumentError):
+    code = "OCR_UNAVAILABLE"
+
+
+class ExtractionFailed(DocumentError):
+    code = "EXTRACTION_FAILED"
+
+
+# --- Request and state errors (API) ---------------------------------------------------------------
+
+
+class InvalidRequest(PaperlaneError):
+    code = "INVALID_REQUEST"
+    http_status = 400
+
+
+class NotFound(PaperlaneError):
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+class Conflict(PaperlaneError):
+    code = "CONFLICT"
+    http_status = 409
+
+
+# --- Infrastructure errors: worth a retry. -----------------------------------------------------------
+
+
+class TransientError(PaperlaneError):
+    """Throttling or a passing fault of a dependency. The state machine retries these."""
+
+    code = "TRANSIENT_ERROR"
+    http_status = 503
+
+
+def _subclasses(cls: type[PaperlaneError]) -> list[type[PaperlaneError]]:
+    found: list[type[PaperlaneError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
+
+
+def code_for_error_name(name: str) -> str:
+    """Map an exception class name (a Step Functions error name) to its stable code."""
+    for cls in _subclasses(PaperlaneError):
+        if cls.__name__ == name:
+            return cls.code
+    if name == "States.Timeout":
+        return "TIMEOUT"
+    return PaperlaneError.code

@@ -1,0 +1,69 @@
+"""`paperlane serve`: the local stack, the whole API on one port, an S3 endpoint and the drop folder."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from paperlane.api import status, upload
+from paperlane.api.app import create_app
+from paperlane.config import PipelineSettings
+from paperlane.local.inbox import InboxMirror
+from paperlane.local.stack import LocalStack
+from paperlane.pipeline.context import stores
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def build_app(stack: LocalStack) -> FastAPI:
+    """Every API router on one app, with the API functions' environment from template.yaml."""
+    return create_app(upload.router, status.router, environment=stack.api_environment(), docs=True)
+
+
+@dataclass
+class LocalServices:
+    stack: LocalStack
+    app: FastAPI
+    s3_endpoint: str
+    inbox: InboxMirror | None
+
+
+@contextmanager
+def local_services(
+    *,
+    host: str = "127.0.0.1",
+    s3_port: int = 0,
+    inbox: Path | None = None,
+    parameters: dict[str, str] | None = None,
+) -> Iterator[LocalServices]:
+    """Start moto with template.yaml, moto's S3 endpoint for presigned POSTs, and the drop folder."""
+    from moto.server import ThreadedMotoServer
+
+    port = s3_port or free_port(host)
+    endpoint = f"http://{host}:{port}"
+    stack = LocalStack(parameters=parameters, overrides={"S3_PUBLIC_ENDPOINT": endpoint})
+    stack.start()
+    # The server shares the in-process backends, so browser POSTs land in the same bucket.
+    s3_server: Any = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    s3_server.start()
+    mirror = None
+    try:
+        if inbox is not None:
+            settings = PipelineSettings.model_validate(stack.api_environment())
+            mirror = InboxMirror(inbox, stores(settings).documents).start()
+        yield LocalServices(stack=stack, app=build_app(stack), s3_endpoint=endpoint, inbox=mirror)
+    finally:
+        if mirror:
+            mirror.stop()
+        s3_server.stop()
+        stack.stop()

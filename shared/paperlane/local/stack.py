@@ -1,0 +1,282 @@
+"""The local stack: every resource of template.yaml created on moto, in this process.
+
+with LocalStack() as stack:
+    stack.api_environment()  # what the API functions see
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from paperlane import aws
+from paperlane.local.lambda_runtime import InProcessLambdas, LocalFunction, install, uninstall
+from paperlane.local.template import ACCOUNT, Template
+from paperlane.pipeline import context
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_TEMPLATE = PROJECT_ROOT / "template.yaml"
+# Functions whose routers the local API mounts; their environments are merged for it.
+API_FUNCTIONS = ("UploadFunction", "StatusFunction")
+_ROLE = f"arn:aws:iam::{ACCOUNT}:role/paperlane-local"
+
+_STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
+
+
+class LocalStack:
+    def __init__(
+        self,
+        template: Path = DEFAULT_TEMPLATE,
+        *,
+        region: str = "us-east-1",
+        parameters: dict[str, str] | None = None,
+        overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.template = Template(template, region, parameters=dict(parameters or {}))
+        self.region = region
+        # Extra variables for every function (e.g. S3_PUBLIC_ENDPOINT for the local S3 endpoint).
+        self.overrides = dict(overrides or {})
+        self.lambdas = InProcessLambdas()
+        self._mock: Any = None
+        self._saved_env: dict[str, str | None] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> LocalStack:
+        from moto import mock_aws
+
+        fake = {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            # EMF metrics go to stdout, where the CLI writes its JSON; there is no CloudWatch here.
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+        for key, val in fake.items():
+            self._saved_env[key] = os.environ.get(key)
+            os.environ[key] = val
+        for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+            self._saved_env[key] = os.environ.pop(key, None)
+        self._mock = mock_aws(
+            config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": True}}
+        )
+        self._mock.start()
+        _logs_to_stderr()
+        aws.reset_clients()
+        context.reset()
+        install(self.lambdas)
+        self._create_all()
+        return self
+
+    def stop(self) -> None:
+        uninstall()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        aws.reset_clients()
+        context.reset()
+        for key, val in self._saved_env.items():
+            if val is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = val
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ what callers need
+
+    def function_environment(self, logical_id: str) -> dict[str, str]:
+        return {**self.template.function_environment(logical_id), **self.overrides}
+
+    def api_environment(self) -> dict[str, str]:
+        env: dict[str, str] = {}
+        for logical_id in API_FUNCTIONS:
+            env.update(self.function_environment(logical_id))
+        return env
+
+    def physical_name(self, logical_id: str) -> str:
+        return self.template.physical_name(logical_id)
+
+    def ref(self, logical_id: str) -> str:
+        return self.template.ref(logical_id)
+
+    # ------------------------------------------------------------------ creation
+
+    def _create_all(self) -> None:
+        t = self.template
+        for logical_id, spec in t.of_type("AWS::S3::Bucket").items():
+            self._bucket(logical_id, spec.get("Properties", {}))
+        for logical_id, spec in t.of_type("AWS::DynamoDB::Table").items():
+            self._table(logical_id, spec.get("Properties", {}))
+        # Dead-letter queues first: a queue's redrive policy names its DLQ.
+        queues = sorted(
+            t.of_type("AWS::SQS::Queue").items(),
+            key=lambda kv: "RedrivePolicy" in kv[1].get("Properties", {}),
+        )
+        for logical_id, spec in queues:
+            self._queue(logical_id, spec.get("Properties", {}))
+        for logical_id, spec in t.of_type("AWS::Events::Rule").items():
+            self._rule(logical_id, spec.get("Properties", {}))
+        self._role()
+        for logical_id, spec in t.of_type("AWS::Serverless::Function").items():
+            self._function(logical_id, spec["Properties"])
+        for type_name in _STATE_MACHINE_TYPES:
+            for logical_id in t.of_type(type_name):
+                self._state_machine(logical_id)
+
+    def _bucket(self, logical_id: str, props: dict[str, Any]) -> None:
+        s3 = aws.s3()
+        name = self.physical_name(logical_id)
+        s3.create_bucket(Bucket=name)
+        if (
+            props.get("NotificationConfiguration", {})
+            .get("EventBridgeConfiguration", {})
+            .get("EventBridgeEnabled")
+        ):
+            s3.put_bucket_notification_configuration(
+                Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
+            )
+
+    def _table(self, logical_id: str, props: dict[str, Any]) -> None:
+        props = self.template.resolve(props)
+        kwargs: dict[str, Any] = {
+            "TableName": self.physical_name(logical_id),
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("StreamSpecification"):
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+        aws.dynamodb().create_table(**kwargs)
+
+    def _queue(self, logical_id: str, props: dict[str, Any]) -> None:
+        props = self.template.resolve(props)
+        attributes: dict[str, Any] = {}
+        for key in (
+            "VisibilityTimeout",
+            "MessageRetentionPeriod",
+            "DelaySeconds",
+            "ReceiveMessageWaitTimeSeconds",
+        ):
+            if key in props:
+                attributes[key] = str(props[key])
+        if "RedrivePolicy" in props:
+            attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+        sqs: Any = aws.sqs()  # attribute names are checked by SQS itself
+        sqs.create_queue(QueueName=self.physical_name(logical_id), Attributes=attributes)
+
+    def _rule(self, logical_id: str, props: dict[str, Any]) -> None:
+        events = aws.client("events")
+        props = self.template.resolve(props)
+        name = self.physical_name(logical_id)
+        events.put_rule(Name=name, EventPattern=json.dumps(props["EventPattern"]), State="ENABLED")
+        targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", [])]
+        if targets:
+            events.put_targets(Rule=name, Targets=targets)
+
+    def _role(self) -> None:
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+                }
+            ],
+        }
+        aws.client("iam").create_role(RoleName="paperlane-local", AssumeRolePolicyDocument=json.dumps(trust))
+
+    def _function(self, logical_id: str, props: dict[str, Any]) -> None:
+        globals_ = self.template.body.get("Globals", {}).get("Function", {})
+        name = self.physical_name(logical_id)
+        fn = LocalFunction(
+            name=name,
+            logical_id=logical_id,
+            code_dir=(self.template.root / props["CodeUri"]).resolve(),
+            handler=props.get("Handler", globals_.get("Handler", "app.handler")),
+            environment=self.function_environment(logical_id),
+            timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+            memory=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
+            arn=self.template.get_att(logical_id, "Arn"),
+        )
+        self.lambdas.register(fn)
+        aws.client("lambda").create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=_ROLE,
+            Handler=fn.handler,
+            Code={"ZipFile": _placeholder_zip()},
+            Timeout=fn.timeout,
+            MemorySize=fn.memory,
+            Environment={"Variables": fn.environment},
+        )
+        for event in props.get("Events", {}).values():
+            self._event_source(name, event)
+
+    def _event_source(self, function_name: str, event: dict[str, Any]) -> None:
+        props = self.template.resolve(event.get("Properties", {}))
+        if event["Type"] == "SQS":
+            aws.client("lambda").create_event_source_mapping(
+                EventSourceArn=props["Queue"],
+                FunctionName=function_name,
+                BatchSize=int(props.get("BatchSize", 10)),
+                FunctionResponseTypes=props.get("FunctionResponseTypes", []),
+            )
+        elif event["Type"] == "DynamoDB":
+            table = props["Stream"].split(":table/")[1].split("/")[0]
+            stream = aws.dynamodb().describe_table(TableName=table)["Table"]["LatestStreamArn"]
+            aws.client("lambda").create_event_source_mapping(
+                EventSourceArn=stream,
+                FunctionName=function_name,
+                StartingPosition="LATEST",
+                BatchSize=int(props.get("BatchSize", 100)),
+            )
+        # Api events: the local API mounts the routers itself (paperlane.api.local_app).
+
+    def _state_machine(self, logical_id: str) -> None:
+        aws.stepfunctions().create_state_machine(
+            name=self.physical_name(logical_id),
+            definition=self.template.render_state_machine(logical_id),
+            roleArn=_ROLE,
+            type=self.template.resources[logical_id]["Properties"].get("Type", "STANDARD"),
+        )
+
+    def iter_functions(self) -> Iterator[LocalFunction]:
+        for logical_id in self.template.of_type("AWS::Serverless::Function"):
+            fn = self.lambdas.get(self.physical_name(logical_id))
+            if fn:
+                yield fn
+
+
+def _logs_to_stderr() -> None:
+    """Lambda logs go to CloudWatch; locally they go to stderr, never into the CLI's stdout."""
+    import logging
+    import sys
+
+    from paperlane.observability import logger
+
+    handler = logger.registered_handler
+    if isinstance(handler, logging.StreamHandler):
+        handler.setStream(sys.stderr)
+
+
+def _placeholder_zip() -> bytes:
+    # moto wants a deployment package; the code it would run never does (the hook runs CodeUri instead).
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("app.py", "def handler(event, context):\n    raise RuntimeError('not run')\n")
+    return buf.getvalue()

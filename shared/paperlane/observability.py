@@ -1,0 +1,32 @@
+"""Powertools Logger, Metrics and Tracer, created once. Configured by POWERTOOLS_* in template.yaml."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+logger = Logger(service="paperlane")
+metrics = Metrics(namespace="Paperlane", service="paperlane")
+tracer = Tracer(service="paperlane", disabled=None)
+
+# Personal data never reaches a log line: Aadhaar (12 digits), PAN (AAAAA9999A) and phone numbers.
+_PII = [
+    (re.compile(r"\b\d{4}\s?\d{4}\s?\d{4}\b"), "XXXX-XXXX-####"),
+    (re.compile(r"\b[A-Z]{5}\d{4}[A-Z]\b"), "XXXXX####X"),
+    (re.compile(r"(?<!\d)(?:\+91[\s-]?)?[6-9]\d{9}(?!\d)"), "##########"),
+]
+
+
+def mask_pii(value: Any) -> Any:
+    """Mask identity and phone numbers in strings, recursively in dicts and lists."""
+    if isinstance(value, str):
+        for pattern, replacement in _PII:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, dict):
+        return {k: mask_pii(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_pii(v) for v in value]
+    return value

@@ -1,0 +1,43 @@
+"""What every extraction stage sees of a page: its text and its word boxes.
+
+Text-layer words and OCR words share this shape, so extractors never care where words came from.
+Coordinates are PDF points in the page's displayed (rotated) space, origin top-left.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TextSource = Literal["text", "ocr", "none"]
+
+
+class Word(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    block: int = 0
+    line: int = 0
+    # Recognition confidence in 0..100 for OCR words; None for the PDF's own text layer.
+    confidence: float | None = None
+
+
+class Page(BaseModel):
+    page: int = Field(ge=1, description="1-based page number in the original document")
+    width: float
+    height: float
+    text: str
+    words: list[Word] = Field(default_factory=list)
+    source: TextSource
+    needs_ocr: bool
+    # Why the page needs OCR: "no_text" (no text layer) or "garbage" (unusable text layer).
+    ocr_reason: Literal["no_text", "garbage"] | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words) if self.words else len(self.text.split())

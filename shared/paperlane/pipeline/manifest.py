@@ -1,0 +1,29 @@
+"""The manifest: how prepare split a document into page chunks. Stored in S3, read by every chunk task."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Chunk(BaseModel):
+    index: int = Field(ge=0)
+    first_page: int = Field(ge=1)
+    last_page: int = Field(ge=1)
+
+
+class Manifest(BaseModel):
+    job_id: str
+    profile: str
+    document_key: str = Field(description="The PDF the chunk tasks read: the original, or its decrypted copy")
+    backend: Literal["pymupdf", "pdfminer"]
+    page_count: int
+    chunks: list[Chunk]
+
+
+def plan_chunks(page_count: int, chunk_pages: int) -> list[Chunk]:
+    return [
+        Chunk(index=i, first_page=first, last_page=min(first + chunk_pages - 1, page_count))
+        for i, first in enumerate(range(1, page_count + 1, chunk_pages))
+    ]

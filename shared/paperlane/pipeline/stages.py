@@ -1,0 +1,157 @@
+"""The pipeline's stages, one function per Lambda task. Inputs and outputs are small: keys and indexes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from paperlane import profiles
+from paperlane.config import PipelineSettings
+from paperlane.errors import PaperlaneError, TooLarge, code_for_error_name
+from paperlane.jobs import JobError, Stage
+from paperlane.observability import logger
+from paperlane.pages import Page
+from paperlane.pipeline.context import Stores
+from paperlane.pipeline.manifest import Manifest, plan_chunks
+from paperlane.storage import documents as keys
+
+
+class JobCancelled(PaperlaneError):
+    code = "CANCELLED"
+
+
+class PrepareOutput(BaseModel):
+    job_id: str
+    manifest_key: str
+    chunks: list[int]
+
+
+class ChunkInput(BaseModel):
+    job_id: str
+    manifest_key: str
+    chunk: int
+
+
+class ChunkOutput(BaseModel):
+    chunk: int
+    pages: int
+    needs_ocr: int
+
+
+class FinalizeInput(BaseModel):
+    job_id: str
+    manifest_key: str
+
+
+def prepare(stores: Stores, settings: PipelineSettings, job_id: str) -> PrepareOutput:
+    from paperlane.pdf.inspect import PdfLimits, inspect_pdf  # PyMuPDF: pipeline functions only
+
+    if not stores.jobs.mark_running(job_id, Stage.PREPARE):
+        raise JobCancelled(f"Job {job_id} is no longer queued or running.")
+    job = stores.jobs.get(job_id)
+    size = int(stores.documents.head(job.source_key)["size"])
+    if size > settings.max_file_bytes:
+        raise TooLarge(
+            f"The file is {size:,} bytes; the limit is {settings.max_file_bytes:,} bytes. "
+            "Split the PDF or raise MAX_FILE_BYTES."
+        )
+    data = stores.documents.get_bytes(job.source_key)
+    info, normalized = inspect_pdf(
+        data,
+        limits=PdfLimits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages),
+        password=stores.jobs.password(job_id),
+    )
+    document_key = job.source_key
+    if normalized is not None:
+        document_key = keys.normalized_key(job_id)
+        stores.documents.put_bytes(document_key, normalized)
+    manifest = Manifest(
+        job_id=job_id,
+        profile=job.profile,
+        document_key=document_key,
+        backend=info.backend,
+        page_count=info.page_count,
+        chunks=plan_chunks(info.page_count, settings.chunk_pages),
+    )
+    manifest_key = keys.manifest_key(job_id)
+    stores.documents.put_json(manifest_key, manifest.model_dump(mode="json"))
+    stores.jobs.set_stage(job_id, Stage.TEXT, page_count=info.page_count)
+    logger.info(
+        "Prepared",
+        extra={
+            "job_id": job_id,
+            "pages": info.page_count,
+            "chunks": len(manifest.chunks),
+            "repaired": info.repaired,
+            "encrypted": info.encrypted,
+        },
+    )
+    return PrepareOutput(job_id=job_id, manifest_key=manifest_key, chunks=[c.index for c in manifest.chunks])
+
+
+def extract_chunk(stores: Stores, request: ChunkInput) -> ChunkOutput:
+    from paperlane.pdf.text import extract_pages
+
+    manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
+    chunk = manifest.chunks[request.chunk]
+    data = stores.documents.get_bytes(manifest.document_key)
+    pages = extract_pages(data, chunk.first_page, chunk.last_page, backend=manifest.backend)
+    stores.documents.put_json(
+        keys.chunk_key(request.job_id, chunk.index),
+        [p.model_dump(mode="json", exclude_defaults=True) for p in pages],
+    )
+    needs_ocr = sum(1 for p in pages if p.needs_ocr)
+    stores.jobs.add_pages(request.job_id, done=len(pages), needing_ocr=needs_ocr)
+    return ChunkOutput(chunk=chunk.index, pages=len(pages), needs_ocr=needs_ocr)
+
+
+def load_pages(stores: Stores, manifest: Manifest) -> list[Page]:
+    pages: list[Page] = []
+    for chunk in manifest.chunks:
+        pages.extend(
+            Page.model_validate(p)
+            for p in stores.documents.get_json(keys.chunk_key(manifest.job_id, chunk.index))
+        )
+    return pages
+
+
+def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
+    if not stores.jobs.set_stage(request.job_id, Stage.FINALIZE):
+        raise JobCancelled(f"Job {request.job_id} is no longer running.")
+    manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
+    job = stores.jobs.get(request.job_id)
+    result = profiles.get(manifest.profile).extract(load_pages(stores, manifest))
+    for kind, rows in result.records.items():
+        stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows)
+    key = keys.result_key(job.job_id)
+    stores.documents.put_json(key, {"job_id": job.job_id, "profile": job.profile, **result.output})
+    stores.jobs.complete(job.job_id, result_key=key, summary=result.summary)
+    logger.info("Completed", extra={"job_id": job.job_id, **result.summary})
+    return {"job_id": job.job_id, "status": "completed", "result_key": key}
+
+
+def record_failure(stores: Stores, job_id: str, error: dict[str, Any]) -> dict[str, str]:
+    """Turn a Step Functions error ({Error, Cause}) into the job's stable code and message."""
+    name = str(error.get("Error", ""))
+    code = code_for_error_name(name)
+    message = _message_from_cause(error.get("Cause"))
+    if code == PaperlaneError.code:
+        # Never show internals (stack traces, class names) to users: log them, store a generic message.
+        logger.error("Pipeline step failed unexpectedly", extra={"job_id": job_id, "error_name": name})
+        message = "An internal error stopped this document. It has been logged; the original file is kept."
+    stores.jobs.fail(job_id, JobError(code=code, message=message))
+    return {"job_id": job_id, "code": code, "message": message}
+
+
+def _message_from_cause(cause: Any) -> str:
+    import json
+
+    if isinstance(cause, str):
+        try:
+            parsed = json.loads(cause)
+        except ValueError:
+            return cause[:1000]
+        if isinstance(parsed, dict):
+            return str(parsed.get("errorMessage", ""))[:1000]
+    return ""

@@ -1,0 +1,65 @@
+"""Extracted records in the records table: one item per page, game, deed... keyed by job."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from paperlane.storage.dynamo import from_item, to_item, translate
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# DynamoDB items are limited to 400 KB; long page texts stay whole in the S3 result.
+MAX_TEXT_CHARS = 100_000
+
+
+class RecordRepository:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def replace(
+        self, job_id: str, profile: str, created_at: str, kind: str, records: list[dict[str, Any]]
+    ) -> int:
+        """Write a job's records of one kind (re-runs overwrite the same keys). Returns how many."""
+        items = [
+            to_item(
+                {
+                    **record,
+                    "pk": job_id,
+                    "sk": f"{kind}#{n:06d}",
+                    "profile": profile,
+                    "kind": kind,
+                    "created_sk": f"{created_at}#{job_id}#{n:06d}",
+                }
+            )
+            for n, record in enumerate(records, start=1)
+        ]
+        for start in range(0, len(items), 25):
+            pending: list[Any] = [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]
+            while pending:
+                try:
+                    resp = self._db.batch_write_item(RequestItems={self._table: pending})
+                except ClientError as exc:
+                    raise translate(exc) from exc
+                pending = resp.get("UnprocessedItems", {}).get(self._table, [])
+        return len(items)
+
+    def for_job(self, job_id: str, kind: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        start = None
+        while True:
+            kwargs: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :kind)",
+                "ExpressionAttributeValues": {":pk": {"S": job_id}, ":kind": {"S": f"{kind}#"}},
+            }
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            resp = self._db.query(**kwargs)
+            out.extend(from_item(i) for i in resp.get("Items", []))
+            start = resp.get("LastEvaluatedKey")
+            if not start:
+                return out

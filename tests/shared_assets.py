@@ -1,0 +1,33 @@
+"""Where the files shared by the Paperlane workspace live, relative to this checkout.
+
+The real-world corpus and the sample documents ship with the workspace (``../shared`` beside the
+checkout), not with the repository. Tests that need them call these helpers, which skip the test
+with a clear reason when the folder is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _folder(relative: str) -> Path:
+    folder = SHARED / relative
+    if not folder.is_dir():
+        pytest.skip(
+            f"../shared/{relative} is not beside the checkout (it ships only with the Paperlane workspace)"
+        )
+    return folder
+
+
+def corpus_dir() -> Path:
+    """``../shared/corpus/real``: real-world PDFs and MANIFEST.tsv, which says what each must yield."""
+    return _folder("corpus/real")
+
+
+def samples_dir() -> Path:
+    """``../shared/samples``: synthetic documents per extraction profile, each with its expected JSON."""
+    return _folder("samples")

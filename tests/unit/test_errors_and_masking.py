@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from paperlane import errors
+from paperlane.observability import mask_pii
+
+
+def test_error_names_map_to_stable_codes() -> None:
+    assert errors.code_for_error_name("PdfEncrypted") == "PDF_ENCRYPTED"
+    assert errors.code_for_error_name("NotPdf") == "NOT_PDF"
+    assert errors.code_for_error_name("States.Timeout") == "TIMEOUT"
+    assert errors.code_for_error_name("KeyError") == "INTERNAL_ERROR"
+
+
+def test_document_error_codes_are_unique() -> None:
+    classes = [
+        errors.NotPdf,
+        errors.EmptyFile,
+        errors.PdfCorrupt,
+        errors.PdfEncrypted,
+        errors.TooLarge,
+        errors.TooManyPages,
+        errors.OcrUnavailable,
+        errors.ExtractionFailed,
+    ]
+    assert len({c.code for c in classes}) == len(classes)
+
+
+def test_identity_and_phone_numbers_never_reach_logs() -> None:
+    masked = mask_pii(
+        {"note": "PAN BQXPG0379P, Aadhaar 2884 2879 7116, phone +91 9762169761", "list": ["288428797116"]}
+    )
+    text = str(masked)
+    for secret in ("BQXPG0379P", "2884 2879 7116", "9762169761", "288428797116"):
+        assert secret not in text
+    assert "PAN" in text
