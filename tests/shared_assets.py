@@ -14,12 +14,15 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+def missing_reason(relative: str) -> str:
+    """The skip reason for a test that needs ``../shared/<relative>``."""
+    return f"../shared/{relative} is not beside the checkout (it ships only with the Paperlane workspace)"
+
+
 def _folder(relative: str) -> Path:
     folder = SHARED / relative
     if not folder.is_dir():
-        pytest.skip(
-            f"../shared/{relative} is not beside the checkout (it ships only with the Paperlane workspace)"
-        )
+        pytest.skip(missing_reason(relative))
     return folder
 
 

@@ -52,9 +52,12 @@ class StoreSettings(_EnvModel):
 class LimitSettings(_EnvModel):
     max_file_bytes: int = Field(alias="MAX_FILE_BYTES", default=200 * 1024 * 1024, gt=0)
     max_pages: int = Field(alias="MAX_PAGES", default=2000, gt=0)
-    # Pages per Map iteration. Chunks keep a 2,000-page document far below Step Functions' 25,000-event
-    # history limit, while small documents still fan out across a few workers.
-    chunk_pages: int = Field(alias="CHUNK_PAGES", default=8, gt=0, le=200)
+    # At most this many pages per Map iteration: bounds one Lambda's work, and keeps a 2,000-page
+    # document (100 iterations) far below Step Functions' 25,000-event history limit.
+    chunk_pages: int = Field(alias="CHUNK_PAGES", default=20, gt=0, le=200)
+    # How many chunks the Map runs at once: smaller documents are cut into this many chunks, so they
+    # use all the parallelism there is and no more per-chunk overhead than needed.
+    text_max_concurrency: int = Field(alias="TEXT_MAX_CONCURRENCY", default=10, gt=0, le=1000)
 
 
 class PipelineSettings(StoreSettings, LimitSettings):

@@ -6,15 +6,17 @@ Coordinates are PDF points in the page's displayed (rotated) space, origin top-l
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, SkipValidation
 
 TextSource = Literal["text", "ocr", "none"]
 
 
-class Word(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Word(NamedTuple):
+    """One word and its box. A tuple, not a model: pages hold hundreds, and building, storing and
+    loading them as pydantic models cost more than extracting them. Its producers (the PDF text layer,
+    OCR) are trusted code; Page does not re-validate them."""
 
     text: str
     x0: float
@@ -32,7 +34,7 @@ class Page(BaseModel):
     width: float
     height: float
     text: str
-    words: list[Word] = Field(default_factory=list)
+    words: Annotated[list[Word], SkipValidation] = Field(default_factory=list)
     source: TextSource
     needs_ocr: bool
     # Why the page needs OCR: "no_text" (no text layer) or "garbage" (unusable text layer).

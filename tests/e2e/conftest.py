@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from paperlane.local.server import free_port
+from paperlane.local.stack import free_port
 
 
 @dataclass

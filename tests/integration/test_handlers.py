@@ -49,11 +49,14 @@ def test_intake_event_starts_the_job_once(stack: LocalStack, run: Run) -> None:
 
 
 def test_intake_skips_a_vanished_object_and_fails_only_the_bad_record(stack: LocalStack, run: Run) -> None:
-    gone = load_event("intake", DOCUMENTS_BUCKET=run.stores.documents.bucket, KEY="inbox/vanished.pdf", SIZE=1)
+    gone = load_event(
+        "intake", DOCUMENTS_BUCKET=run.stores.documents.bucket, KEY="inbox/vanished.pdf", SIZE=1
+    )
     result, errored = invoke(stack, "IntakeFunction", gone)
     assert not errored and result == {"batchItemFailures": []}
     assert run.stores.jobs.list_jobs(limit=200).items == [] or all(
-        j.filename != "vanished.pdf" for j in run.stores.jobs.list_jobs(limit=200).items)
+        j.filename != "vanished.pdf" for j in run.stores.jobs.list_jobs(limit=200).items
+    )
 
     poison = dict(gone["Records"][0], messageId="poison-1", body="{not an event")
     mixed = {"Records": [gone["Records"][0], poison]}
@@ -66,10 +69,15 @@ def test_stage_handlers_run_a_job_by_hand(stack: LocalStack, run: Run) -> None:
     job_id = _queued_job(run, [f"one {uuid.uuid4().hex}", "two", "three"])
     run.stores.jobs.claim_attempt(job_id, 1)
     prepared, errored = invoke(stack, "PrepareFunction", load_event("prepare", JOB_ID=job_id))
-    assert not errored and prepared["chunks"] == [0]
+    assert not errored and prepared["chunks"] == list(range(len(prepared["chunks"])))
     assert run.stores.jobs.get(job_id).page_count == 3
-    chunk, errored = invoke(stack, "ExtractTextFunction", load_event("extract_text", JOB_ID=job_id))
-    assert not errored and chunk == {"chunk": 0, "pages": 3, "needs_ocr": 0}
+    pages = 0
+    for index in prepared["chunks"]:
+        event = {**load_event("extract_text", JOB_ID=job_id), "chunk": index}
+        chunk, errored = invoke(stack, "ExtractTextFunction", event)
+        assert not errored and chunk["chunk"] == index and chunk["needs_ocr"] == 0
+        pages += chunk["pages"]
+    assert pages == 3
     assert run.stores.jobs.get(job_id).progress_percent == 90
     done, errored = invoke(stack, "FinalizeFunction", load_event("finalize", JOB_ID=job_id))
     assert not errored and done["status"] == "completed"

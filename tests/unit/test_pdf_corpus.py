@@ -16,7 +16,7 @@ from paperlane.errors import DocumentError, EmptyFile, NotPdf, PdfCorrupt, PdfEn
 from paperlane.pages import Page
 from paperlane.pdf.inspect import PdfInfo, PdfLimits, inspect_pdf
 from paperlane.pdf.text import extract_pages
-from tests.shared_assets import corpus_dir
+from tests.shared_assets import corpus_dir, missing_reason
 
 LIMITS = PdfLimits(max_bytes=50_000_000, max_pages=1_000)
 
@@ -42,14 +42,13 @@ def _manifest() -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
+def _over(rows: list[dict[str, str]]) -> pytest.MarkDecorator:
+    params = rows or [pytest.param({}, marks=pytest.mark.skip(reason=missing_reason("corpus/real")))]
+    return pytest.mark.parametrize("row", params, ids=lambda row: row.get("file", "none"))
+
+
 ROWS = _manifest()
 pytestmark = pytest.mark.shared_corpus
-rows = pytest.mark.parametrize(
-    "row",
-    ROWS
-    or [pytest.param({}, marks=pytest.mark.skip(reason="../shared/corpus/real is not beside the checkout"))],
-    ids=lambda row: row.get("file", "none"),
-)
 
 
 def _password(row: dict[str, str]) -> str | None:
@@ -66,12 +65,11 @@ def _read(row: dict[str, str]) -> tuple[PdfInfo, list[Page]]:
 
 
 def test_every_file_that_must_fail_has_a_code() -> None:
-    if not ROWS:
-        pytest.skip("../shared/corpus/real is not beside the checkout")
+    corpus_dir()  # skips when absent
     assert {r["file"] for r in ROWS if r["expected"].startswith("fail")} == set(FAILS)
 
 
-@rows
+@_over(ROWS)
 def test_each_file_gets_the_outcome_its_manifest_expects(row: dict[str, str]) -> None:
     name = row["file"]
     if name in FAILS:
@@ -102,10 +100,8 @@ def test_each_file_gets_the_outcome_its_manifest_expects(row: dict[str, str]) ->
         assert all(p.source == "text" and not p.needs_ocr for p in pages)
 
 
-@rows
+@_over([r for r in ROWS if r["category"] == "encrypted"])
 def test_encrypted_files_need_their_password(row: dict[str, str]) -> None:
-    if row["category"] != "encrypted":
-        pytest.skip("not encrypted")
     data = (corpus_dir() / row["file"]).read_bytes()
     with pytest.raises(PdfEncrypted) as missing:
         inspect_pdf(data, limits=LIMITS)

@@ -6,7 +6,8 @@ import pytest
 
 from paperlane.errors import PdfEncrypted
 from paperlane.pages import Page
-from paperlane.pdf.text import Backend, extract_pages, reading_order
+from paperlane.pdf.inspect import Backend
+from paperlane.pdf.text import extract_pages, reading_order
 from tests.pdfgen import (
     columns_pdf,
     encrypted_pdf,

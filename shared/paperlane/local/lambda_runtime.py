@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from paperlane.config import function_environment
 
@@ -38,6 +38,8 @@ class LocalFunction:
     timeout: int = 30
     memory: int = 512
     arn: str = ""
+    # Run in a worker process (PDF work): real parallelism, crash isolation and enforced timeouts.
+    isolated: bool = False
 
 
 @dataclass
@@ -64,22 +66,15 @@ class Invocation:
     ok: bool
     seconds: float
     error_type: str | None = None
+    started: float = 0.0
 
 
-class InProcessLambdas:
-    """The registry moto's hook consults: function name -> code to run here."""
+class HandlerCache:
+    """Handler functions of this process, loaded once per function from the function's CodeUri."""
 
     def __init__(self) -> None:
-        self._functions: dict[str, LocalFunction] = {}
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
-        self.invocations: list[Invocation] = []
-
-    def register(self, fn: LocalFunction) -> None:
-        self._functions[fn.name] = fn
-
-    def get(self, name: str) -> LocalFunction | None:
-        return self._functions.get(name)
 
     def handler_for(self, fn: LocalFunction) -> Handler:
         with self._lock:  # two Map iterations must not import the same module twice at once
@@ -94,35 +89,60 @@ class InProcessLambdas:
                 self._handlers[fn.name] = getattr(module, attr)
             return self._handlers[fn.name]
 
+
+def error_payload(error_type: str, message: str, trace: list[str] | None = None) -> str:
+    # The Lambda runtime's shape: Step Functions takes errorType as the error name (Retry/Catch).
+    return json.dumps({"errorType": error_type, "errorMessage": message, "stackTrace": trace or []})
+
+
+def run_handler(cache: HandlerCache, fn: LocalFunction, event: Any) -> tuple[str, bool, str | None]:
+    """Call the function's handler as the Lambda runtime would: (payload, errored, error type)."""
+    context = LambdaContext(
+        function_name=fn.name,
+        invoked_function_arn=fn.arn,
+        memory_limit_in_mb=fn.memory,
+        timeout_seconds=fn.timeout,
+        log_group_name=f"/aws/lambda/{fn.name}",
+    )
+    try:
+        with function_environment({**fn.environment, "AWS_LAMBDA_FUNCTION_NAME": fn.name}):
+            result = cache.handler_for(fn)(event, context)
+        return json.dumps(result, default=str), False, None
+    except Exception as exc:
+        error_type = type(exc).__name__
+        if not getattr(exc, "code", None):  # domain errors are expected outcomes, not bugs
+            log.warning("%s raised %s", fn.logical_id, error_type, exc_info=exc)
+        return error_payload(error_type, str(exc), traceback.format_tb(exc.__traceback__)), True, error_type
+
+
+class Isolation(Protocol):
+    def run(self, fn: LocalFunction, event: Any) -> tuple[str, bool, str | None]: ...
+
+
+class InProcessLambdas:
+    """The registry moto's hook consults: function name -> code to run here (or in a worker process)."""
+
+    def __init__(self, isolation: Isolation | None = None) -> None:
+        self._functions: dict[str, LocalFunction] = {}
+        self._cache = HandlerCache()
+        self._isolation = isolation
+        self.invocations: list[Invocation] = []
+
+    def register(self, fn: LocalFunction) -> None:
+        self._functions[fn.name] = fn
+
+    def get(self, name: str) -> LocalFunction | None:
+        return self._functions.get(name)
+
     def invoke(self, fn: LocalFunction, event: Any) -> tuple[str, bool, str]:
         """Call the handler. Returns moto's (payload, errored, logs)."""
         started = time.monotonic()
-        context = LambdaContext(
-            function_name=fn.name,
-            invoked_function_arn=fn.arn,
-            memory_limit_in_mb=fn.memory,
-            timeout_seconds=fn.timeout,
-            log_group_name=f"/aws/lambda/{fn.name}",
-        )
-        try:
-            with function_environment({**fn.environment, "AWS_LAMBDA_FUNCTION_NAME": fn.name}):
-                result = self.handler_for(fn)(event, context)
-            payload, errored, error_type = json.dumps(result, default=str), False, None
-        except Exception as exc:
-            error_type = type(exc).__name__
-            # Like the Lambda runtime: the class name becomes the Step Functions error name.
-            payload = json.dumps(
-                {
-                    "errorType": error_type,
-                    "errorMessage": str(exc),
-                    "stackTrace": traceback.format_tb(exc.__traceback__),
-                }
-            )
-            errored = True
-            if not getattr(exc, "code", None):
-                log.warning("%s raised %s", fn.logical_id, error_type, exc_info=exc)
+        if fn.isolated and self._isolation is not None:
+            payload, errored, error_type = self._isolation.run(fn, event)
+        else:
+            payload, errored, error_type = run_handler(self._cache, fn, event)
         self.invocations.append(
-            Invocation(fn.logical_id, not errored, time.monotonic() - started, error_type)
+            Invocation(fn.logical_id, not errored, time.monotonic() - started, error_type, started)
         )
         return payload, errored, ""
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -17,12 +15,6 @@ from paperlane.config import PipelineSettings
 from paperlane.local.inbox import InboxMirror
 from paperlane.local.stack import LocalStack
 from paperlane.pipeline.context import stores
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 def build_app(stack: LocalStack) -> FastAPI:
@@ -46,24 +38,16 @@ def local_services(
     inbox: Path | None = None,
     parameters: dict[str, str] | None = None,
 ) -> Iterator[LocalServices]:
-    """Start moto with template.yaml, moto's S3 endpoint for presigned POSTs, and the drop folder."""
-    from moto.server import ThreadedMotoServer
-
-    port = s3_port or free_port(host)
-    endpoint = f"http://{host}:{port}"
-    stack = LocalStack(parameters=parameters, overrides={"S3_PUBLIC_ENDPOINT": endpoint})
+    """Start moto with template.yaml (and its HTTP endpoint for presigned POSTs) and the drop folder."""
+    stack = LocalStack(parameters=parameters, host=host, endpoint_port=s3_port)
     stack.start()
-    # The server shares the in-process backends, so browser POSTs land in the same bucket.
-    s3_server: Any = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    s3_server.start()
     mirror = None
     try:
         if inbox is not None:
             settings = PipelineSettings.model_validate(stack.api_environment())
             mirror = InboxMirror(inbox, stores(settings).documents).start()
-        yield LocalServices(stack=stack, app=build_app(stack), s3_endpoint=endpoint, inbox=mirror)
+        yield LocalServices(stack=stack, app=build_app(stack), s3_endpoint=stack.endpoint, inbox=mirror)
     finally:
         if mirror:
             mirror.stop()
-        s3_server.stop()
         stack.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from paperlane import aws
 from paperlane.local.lambda_runtime import InProcessLambdas, LocalFunction, install, uninstall
 from paperlane.local.template import ACCOUNT, Template
+from paperlane.local.workers import WorkerPool
 from paperlane.pipeline import context
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -36,13 +38,24 @@ class LocalStack:
         region: str = "us-east-1",
         parameters: dict[str, str] | None = None,
         overrides: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+        endpoint_port: int = 0,
+        workers: int | None = None,
     ) -> None:
-        self.template = Template(template, region, parameters=dict(parameters or {}))
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        # Locally the Map can run as many chunks at once as there are worker processes.
+        local_parameters = {"TextMaxConcurrency": str(max(1, self.workers)), **(parameters or {})}
+        self.template = Template(template, region, parameters=local_parameters)
         self.region = region
-        # Extra variables for every function (e.g. S3_PUBLIC_ENDPOINT for the local S3 endpoint).
-        self.overrides = dict(overrides or {})
+        self.host = host
+        # moto's HTTP endpoint: worker processes and browsers (presigned POSTs) reach the stack here.
+        self.endpoint = f"http://{host}:{endpoint_port or free_port(host)}"
+        # Extra variables for every function; presigned URLs point at the local endpoint.
+        self.overrides = {"S3_PUBLIC_ENDPOINT": self.endpoint, **(overrides or {})}
+        self._pool: WorkerPool | None = None
         self.lambdas = InProcessLambdas()
         self._mock: Any = None
+        self._server: Any = None
         self._saved_env: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ lifecycle
@@ -71,12 +84,39 @@ class LocalStack:
         _logs_to_stderr()
         aws.reset_clients()
         context.reset()
+        from moto.server import ThreadedMotoServer
+
+        port = int(self.endpoint.rsplit(":", 1)[1])
+        # The server shares this process's moto backends: one cloud, reachable in-process and over HTTP.
+        self._server = ThreadedMotoServer(ip_address=self.host, port=port, verbose=False)
+        self._server.start()
+        if self.workers > 0:
+            self._pool = WorkerPool(self._worker_environment(), self.workers)
+            self._pool.warm()
+        self.lambdas = InProcessLambdas(isolation=self._pool)
         install(self.lambdas)
         self._create_all()
         return self
 
+    def _worker_environment(self) -> dict[str, str]:
+        keys = (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_DEFAULT_REGION",
+            "AWS_REGION",
+            "POWERTOOLS_METRICS_DISABLED",
+        )
+        return {**{k: os.environ[k] for k in keys}, "AWS_ENDPOINT_URL": self.endpoint}
+
     def stop(self) -> None:
         uninstall()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
@@ -130,7 +170,7 @@ class LocalStack:
             self._rule(logical_id, spec.get("Properties", {}))
         self._role()
         for logical_id, spec in t.of_type("AWS::Serverless::Function").items():
-            self._function(logical_id, spec["Properties"])
+            self._function(logical_id, spec)
         for type_name in _STATE_MACHINE_TYPES:
             for logical_id in t.of_type(type_name):
                 self._state_machine(logical_id)
@@ -200,7 +240,8 @@ class LocalStack:
         }
         aws.client("iam").create_role(RoleName="paperlane-local", AssumeRolePolicyDocument=json.dumps(trust))
 
-    def _function(self, logical_id: str, props: dict[str, Any]) -> None:
+    def _function(self, logical_id: str, spec: dict[str, Any]) -> None:
+        props = spec["Properties"]
         globals_ = self.template.body.get("Globals", {}).get("Function", {})
         name = self.physical_name(logical_id)
         fn = LocalFunction(
@@ -212,6 +253,7 @@ class LocalStack:
             timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
             memory=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
             arn=self.template.get_att(logical_id, "Arn"),
+            isolated=bool(spec.get("Metadata", {}).get("PaperlaneLocal", {}).get("Isolated", False)),
         )
         self.lambdas.register(fn)
         aws.client("lambda").create_function(
@@ -260,6 +302,12 @@ class LocalStack:
             fn = self.lambdas.get(self.physical_name(logical_id))
             if fn:
                 yield fn
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
 
 
 def _logs_to_stderr() -> None:

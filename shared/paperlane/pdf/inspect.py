@@ -6,7 +6,8 @@ read without a password or a second repair.
 
 PyMuPDF is imported lazily (API Lambdas import the models here and must not pay for MuPDF), and every
 PyMuPDF call in this package runs under one process-wide lock: PyMuPDF does not support threads, even
-on separate documents. It never releases the GIL either, so the lock costs no parallelism.
+on separate documents. Its calls hold the GIL anyway (two threads extracting text take as long as
+one doing both), so the lock costs no parallelism.
 """
 
 from __future__ import annotations

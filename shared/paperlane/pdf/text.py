@@ -7,7 +7,7 @@ always agree, and a page reads the same whichever library produced it.
 Reading order is a recursive XY-cut over text blocks (see ``reading_order``). On the 3-column
 federal-register-2020-17221.pdf it reads header, column 1, 2, 3, footer, where the content-stream
 order (plain ``get_text()``) puts the footnotes before the body, and PyMuPDF 2.0's ``sort=True``
-lays the columns out side by side, line by line (and is 2.5 times slower).
+lays the columns out side by side, line by line (and takes 2-3 times as long).
 """
 
 from __future__ import annotations
@@ -20,24 +20,24 @@ from contextlib import contextmanager
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any
 
 from paperlane.pages import Page, Word
-from paperlane.pdf.inspect import encrypted_error, mupdf_errors, open_document, pymupdf_session
+from paperlane.pdf.inspect import (
+    Backend,
+    encrypted_error,
+    mupdf_errors,
+    open_document,
+    pymupdf_session,
+)
 from paperlane.pdf.quality import ocr_reason
 
 logger = logging.getLogger(__name__)
-
-Backend = Literal["pymupdf", "pdfminer"]
 
 # (x0, y0, x1, y1, text, block, line, word) as PyMuPDF's "words", in displayed page space (origin
 # top-left), in content order.
 RawWord = tuple[float, float, float, float, str, int, int, int]
 Box = tuple[float, float, float, float]
-
-# Word() costs a third more than calling its validator: pydantic's __init__ wrapper packs keywords.
-# That is measurable at a few hundred words a page.
-_validate_word = Word.__pydantic_validator__.validate_python
 
 # A region whose blocks have at least this many lines (median) is running text, read column by
 # column; fewer is cells, labels or list items, read row by row.
@@ -265,22 +265,7 @@ def _assemble(raw: Sequence[RawWord]) -> tuple[list[Word], str]:
         for line_no, (_, run) in enumerate(groupby(blocks[index], key=itemgetter(6))):
             line = list(run)
             lines.append(" ".join([w[4] for w in line]))
-            words.extend(
-                [
-                    _validate_word(
-                        {
-                            "text": t,
-                            "x0": x0,
-                            "y0": y0,
-                            "x1": x1,
-                            "y1": y1,
-                            "block": block_no,
-                            "line": line_no,
-                        }
-                    )
-                    for x0, y0, x1, y1, t, _, _, _ in line
-                ]
-            )
+            words.extend([Word(t, x0, y0, x1, y1, block_no, line_no) for x0, y0, x1, y1, t, _, _, _ in line])
         paragraphs.append("\n".join(lines))
     return words, "\n\n".join(paragraphs)
 

@@ -22,8 +22,10 @@ class Manifest(BaseModel):
     chunks: list[Chunk]
 
 
-def plan_chunks(page_count: int, chunk_pages: int) -> list[Chunk]:
+def plan_chunks(page_count: int, max_chunk_pages: int, parallelism: int) -> list[Chunk]:
+    """Cut pages into even chunks: one per parallel worker, none over ``max_chunk_pages``."""
+    size = max(1, min(max_chunk_pages, -(-page_count // max(1, parallelism))))
     return [
-        Chunk(index=i, first_page=first, last_page=min(first + chunk_pages - 1, page_count))
-        for i, first in enumerate(range(1, page_count + 1, chunk_pages))
+        Chunk(index=i, first_page=first, last_page=min(first + size - 1, page_count))
+        for i, first in enumerate(range(1, page_count + 1, size))
     ]

@@ -11,7 +11,7 @@ from paperlane.config import PipelineSettings
 from paperlane.errors import PaperlaneError, TooLarge, code_for_error_name
 from paperlane.jobs import JobError, Stage
 from paperlane.observability import logger
-from paperlane.pages import Page
+from paperlane.pipeline import chunks
 from paperlane.pipeline.context import Stores
 from paperlane.pipeline.manifest import Manifest, plan_chunks
 from paperlane.storage import documents as keys
@@ -72,7 +72,7 @@ def prepare(stores: Stores, settings: PipelineSettings, job_id: str) -> PrepareO
         document_key=document_key,
         backend=info.backend,
         page_count=info.page_count,
-        chunks=plan_chunks(info.page_count, settings.chunk_pages),
+        chunks=plan_chunks(info.page_count, settings.chunk_pages, settings.text_max_concurrency),
     )
     manifest_key = keys.manifest_key(job_id)
     stores.documents.put_json(manifest_key, manifest.model_dump(mode="json"))
@@ -97,23 +97,10 @@ def extract_chunk(stores: Stores, request: ChunkInput) -> ChunkOutput:
     chunk = manifest.chunks[request.chunk]
     data = stores.documents.get_bytes(manifest.document_key)
     pages = extract_pages(data, chunk.first_page, chunk.last_page, backend=manifest.backend)
-    stores.documents.put_json(
-        keys.chunk_key(request.job_id, chunk.index),
-        [p.model_dump(mode="json", exclude_defaults=True) for p in pages],
-    )
+    chunks.write(stores.documents, request.job_id, chunk.index, pages)
     needs_ocr = sum(1 for p in pages if p.needs_ocr)
     stores.jobs.add_pages(request.job_id, done=len(pages), needing_ocr=needs_ocr)
     return ChunkOutput(chunk=chunk.index, pages=len(pages), needs_ocr=needs_ocr)
-
-
-def load_pages(stores: Stores, manifest: Manifest) -> list[Page]:
-    pages: list[Page] = []
-    for chunk in manifest.chunks:
-        pages.extend(
-            Page.model_validate(p)
-            for p in stores.documents.get_json(keys.chunk_key(manifest.job_id, chunk.index))
-        )
-    return pages
 
 
 def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
@@ -121,7 +108,8 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
         raise JobCancelled(f"Job {request.job_id} is no longer running.")
     manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
     job = stores.jobs.get(request.job_id)
-    result = profiles.get(manifest.profile).extract(load_pages(stores, manifest))
+    profile = profiles.get(manifest.profile)
+    result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
     for kind, rows in result.records.items():
         stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows)
     key = keys.result_key(job.job_id)

@@ -20,5 +20,7 @@ class ProfileResult(BaseModel):
 class Profile(Protocol):
     name: str
     description: str
+    # Whether extract() reads word boxes; profiles that need only text skip loading them.
+    needs_words: bool
 
     def extract(self, pages: list[Page]) -> ProfileResult: ...

@@ -9,6 +9,7 @@ from paperlane.profiles.base import ProfileResult
 class GenericProfile:
     name = "generic"
     description = "Per-page text and word counts, for any PDF."
+    needs_words = False
 
     def extract(self, pages: list[Page]) -> ProfileResult:
         rows = [

@@ -42,6 +42,10 @@ def chunk_key(job_id: str, chunk: int) -> str:
     return f"work/{job_id}/chunks/{chunk:05d}.json"
 
 
+def words_key(job_id: str, chunk: int) -> str:
+    return f"work/{job_id}/words/{chunk:05d}.json"
+
+
 def result_key(job_id: str) -> str:
     return f"results/{job_id}/result.json"
 
