@@ -9,6 +9,10 @@ from collections.abc import Sequence
 
 import pymupdf
 
+# Not in PyMuPDF's type hints, but part of its API.
+_AES_256: int = getattr(pymupdf, "PDF_ENCRYPT_AES_256")  # noqa: B009
+_PERM_PRINT: int = getattr(pymupdf, "PDF_PERM_PRINT")  # noqa: B009
+
 A4 = (595.0, 842.0)
 MARGIN = 72.0
 
@@ -49,16 +53,16 @@ def image_only_pdf(text: str, *, dpi: int = 150, overlay: str | None = None) -> 
 def encrypted_pdf(user_pw: str, owner_pw: str, pages: Sequence[str] = ("Confidential",)) -> bytes:
     """``text_pdf(pages)`` encrypted with AES-256: ``user_pw`` opens it, ``owner_pw`` unlocks editing."""
     doc = pymupdf.open(stream=text_pdf(pages), filetype="pdf")
-    return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw=user_pw, owner_pw=owner_pw)
+    return doc.tobytes(encryption=_AES_256, user_pw=user_pw, owner_pw=owner_pw)
 
 
 def owner_only_pdf(owner_pw: str, pages: Sequence[str] = ("Restricted",)) -> bytes:
     """Encrypted with an owner password only: anyone can open and read it; printing only is allowed."""
     doc = pymupdf.open(stream=text_pdf(pages), filetype="pdf")
     return doc.tobytes(
-        encryption=pymupdf.PDF_ENCRYPT_AES_256,
+        encryption=_AES_256,
         owner_pw=owner_pw,
-        permissions=pymupdf.PDF_PERM_PRINT,
+        permissions=_PERM_PRINT,
     )
 
 

@@ -1,6 +1,6 @@
 """Status API: job status, listings, batches, queue counts, results and health. FastAPI behind Mangum."""
 
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
@@ -17,4 +17,5 @@ _asgi = Mangum(app, lifespan="off")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return _asgi(event, context)
+    # Mangum's context protocol and Powertools' describe the same object with different stubs.
+    return _asgi(event, cast(Any, context))

@@ -36,8 +36,15 @@ def pool() -> Iterator[WorkerPool]:
 def fn(tmp_path_factory: pytest.TempPathFactory) -> LocalFunction:
     code = tmp_path_factory.mktemp("fn")
     (code / "app.py").write_text(HANDLERS)
-    return LocalFunction(name="probe", logical_id="Probe", code_dir=Path(code), handler="app.handler",
-                         environment={"JOBS_TABLE": "jobs-probe"}, timeout=2, isolated=True)
+    return LocalFunction(
+        name="probe",
+        logical_id="Probe",
+        code_dir=Path(code),
+        handler="app.handler",
+        environment={"JOBS_TABLE": "jobs-probe"},
+        timeout=2,
+        isolated=True,
+    )
 
 
 def test_handler_runs_in_a_worker_with_its_environment(pool: WorkerPool, fn: LocalFunction) -> None:

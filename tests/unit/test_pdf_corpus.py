@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import statistics
+from typing import Any
 
 import pytest
 
@@ -43,7 +44,9 @@ def _manifest() -> list[dict[str, str]]:
 
 
 def _over(rows: list[dict[str, str]]) -> pytest.MarkDecorator:
-    params = rows or [pytest.param({}, marks=pytest.mark.skip(reason=missing_reason("corpus/real")))]
+    params: list[Any] = rows or [
+        pytest.param({}, marks=pytest.mark.skip(reason=missing_reason("corpus/real")))
+    ]
     return pytest.mark.parametrize("row", params, ids=lambda row: row.get("file", "none"))
 
 

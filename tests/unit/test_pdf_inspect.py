@@ -142,7 +142,8 @@ def test_encrypted_with_the_password_yields_a_decrypted_copy() -> None:
     assert info.sha256 == hashlib.sha256(data).hexdigest(), "the hash is of the original upload"
     assert copy is not None
     reopened = pymupdf.open(stream=copy, filetype="pdf")
-    assert not reopened.needs_pass and reopened.metadata["encryption"] is None
+    metadata = reopened.metadata or {}
+    assert not reopened.needs_pass and metadata["encryption"] is None
     # Later stages read the copy without the password and get the text.
     assert "Revenue grew by 3 percent." in extract_pages(copy, 3, 3)[0].text
 
