@@ -7,7 +7,9 @@ with a clear reason when the folder is missing.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,3 +36,20 @@ def corpus_dir() -> Path:
 def samples_dir() -> Path:
     """``../shared/samples``: synthetic documents per extraction profile, each with its expected JSON."""
     return _folder("samples")
+
+
+def corpus_manifest() -> list[dict[str, str]]:
+    """The corpus MANIFEST.tsv rows (empty when ../shared is absent: parametrize with ``over_corpus``)."""
+    path = SHARED / "corpus" / "real" / "MANIFEST.tsv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def over_corpus(rows: list[dict[str, str]] | None = None) -> pytest.MarkDecorator:
+    """Parametrize a test over corpus rows (all by default) as ``row``; one skipped case when absent."""
+    params: list[Any] = (corpus_manifest() if rows is None else rows) or [
+        pytest.param({}, marks=pytest.mark.skip(reason=missing_reason("corpus/real")))
+    ]
+    return pytest.mark.parametrize("row", params, ids=lambda row: row.get("file", "none"))

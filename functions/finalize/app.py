@@ -10,7 +10,7 @@ from paperlane.pipeline import stages
 from paperlane.pipeline.context import stores
 
 
-@logger.inject_lambda_context(correlation_id_path="job_id")
+@logger.inject_lambda_context(correlation_id_path="job_id", clear_state=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = load(PipelineSettings)

@@ -22,7 +22,7 @@ def _record(record: SQSRecord) -> None:
         metrics.add_metric(name="DocumentsAccepted", unit="Count", value=1)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

@@ -1,21 +1,6 @@
 """Upload API: multipart and presigned uploads, process and cancel. FastAPI behind Mangum."""
 
-from typing import Any, cast
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from mangum import Mangum
-
 from paperlane.api import upload
-from paperlane.api.app import create_app
-from paperlane.observability import logger, metrics, tracer
+from paperlane.api.lambda_entry import http_handler
 
-app = create_app(upload.router)
-_asgi = Mangum(app, lifespan="off")
-
-
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # Mangum's context protocol and Powertools' describe the same object with different stubs.
-    return _asgi(event, cast(Any, context))
+handler = http_handler(upload.router)

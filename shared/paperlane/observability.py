@@ -6,10 +6,7 @@ import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-
-logger = Logger(service="paperlane")
-metrics = Metrics(namespace="Paperlane", service="paperlane")
-tracer = Tracer(service="paperlane", disabled=None)
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 # Personal data never reaches a log line: Aadhaar (12 digits), PAN (AAAAA9999A) and phone numbers.
 _PII = [
@@ -17,6 +14,14 @@ _PII = [
     (re.compile(r"\b[A-Z]{5}\d{4}[A-Z]\b"), "XXXXX####X"),
     (re.compile(r"(?<!\d)(?:\+91[\s-]?)?[6-9]\d{9}(?!\d)"), "##########"),
 ]
+
+
+class PiiMaskingFormatter(LambdaPowertoolsFormatter):
+    """Every log record is masked on its way out, whatever a caller put in its message or extra keys."""
+
+    def serialize(self, log: Any) -> str:
+        masked: dict[str, Any] = mask_pii(dict(log))
+        return super().serialize(masked)
 
 
 def mask_pii(value: Any) -> Any:
@@ -30,3 +35,8 @@ def mask_pii(value: Any) -> Any:
     if isinstance(value, list):
         return [mask_pii(v) for v in value]
     return value
+
+
+logger = Logger(service="paperlane", logger_formatter=PiiMaskingFormatter())
+metrics = Metrics(namespace="Paperlane", service="paperlane")
+tracer = Tracer(service="paperlane", disabled=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 
@@ -13,17 +12,7 @@ from paperlane.local.runner import Run
 from paperlane.pipeline import submission
 from tests.integration.conftest import wait_for
 from tests.pdfgen import encrypted_pdf, image_only_pdf, text_pdf
-from tests.shared_assets import corpus_dir
-
-
-def _manifest() -> list[dict[str, str]]:
-    try:
-        folder = corpus_dir()
-    except pytest.skip.Exception:
-        return []
-    with (folder / "MANIFEST.tsv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
+from tests.shared_assets import corpus_dir, over_corpus
 
 _FAILS = {"invalid.pdf": "PDF_CORRUPT", "corrupted.pdf": "NOT_PDF", "empty.pdf": "EMPTY_FILE"}
 
@@ -34,12 +23,7 @@ def _submit(run: Run, data: bytes, name: str, password: str | None = None) -> st
 
 
 @pytest.mark.shared_corpus
-@pytest.mark.parametrize(
-    "row",
-    _manifest()
-    or [pytest.param({}, marks=pytest.mark.skip(reason="../shared/corpus/real is not beside the checkout"))],
-    ids=lambda r: r.get("file", "none"),
-)
+@over_corpus()
 def test_every_corpus_file_gets_the_outcome_its_manifest_expects(run: Run, row: dict[str, str]) -> None:
     path = corpus_dir() / row["file"]
     data = path.read_bytes()

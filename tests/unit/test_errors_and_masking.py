@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import io
+import json
+import logging
+
 from paperlane import errors
-from paperlane.observability import mask_pii
+from paperlane.observability import logger, mask_pii
 
 
 def test_error_names_map_to_stable_codes() -> None:
@@ -33,3 +37,17 @@ def test_identity_and_phone_numbers_never_reach_logs() -> None:
     for secret in ("BQXPG0379P", "2884 2879 7116", "9762169761", "288428797116"):
         assert secret not in text
     assert "PAN" in text
+
+
+def test_the_logger_masks_whatever_it_is_given() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        logger.warning("buyer PAN BQXPG0379P", extra={"phone": "9762169761"})
+    finally:
+        logger._logger.removeHandler(handler)
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert "BQXPG0379P" not in line["message"] and line["message"].startswith("buyer PAN")
+    assert line["phone"] == "##########"

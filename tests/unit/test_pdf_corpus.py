@@ -7,9 +7,7 @@ their password.
 
 from __future__ import annotations
 
-import csv
 import statistics
-from typing import Any
 
 import pytest
 
@@ -17,7 +15,7 @@ from paperlane.errors import DocumentError, EmptyFile, NotPdf, PdfCorrupt, PdfEn
 from paperlane.pages import Page
 from paperlane.pdf.inspect import PdfInfo, PdfLimits, inspect_pdf
 from paperlane.pdf.text import extract_pages
-from tests.shared_assets import corpus_dir, missing_reason
+from tests.shared_assets import corpus_dir, corpus_manifest, over_corpus
 
 LIMITS = PdfLimits(max_bytes=50_000_000, max_pages=1_000)
 
@@ -34,23 +32,7 @@ PDFMINER = {"unreadablemetadata.pdf"}
 TEXT_CATEGORIES = {"text", "table", "multipage"}
 
 
-def _manifest() -> list[dict[str, str]]:
-    try:
-        folder = corpus_dir()
-    except pytest.skip.Exception:
-        return []
-    with (folder / "MANIFEST.tsv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
-def _over(rows: list[dict[str, str]]) -> pytest.MarkDecorator:
-    params: list[Any] = rows or [
-        pytest.param({}, marks=pytest.mark.skip(reason=missing_reason("corpus/real")))
-    ]
-    return pytest.mark.parametrize("row", params, ids=lambda row: row.get("file", "none"))
-
-
-ROWS = _manifest()
+ROWS = corpus_manifest()
 pytestmark = pytest.mark.shared_corpus
 
 
@@ -72,7 +54,7 @@ def test_every_file_that_must_fail_has_a_code() -> None:
     assert {r["file"] for r in ROWS if r["expected"].startswith("fail")} == set(FAILS)
 
 
-@_over(ROWS)
+@over_corpus(ROWS)
 def test_each_file_gets_the_outcome_its_manifest_expects(row: dict[str, str]) -> None:
     name = row["file"]
     if name in FAILS:
@@ -103,7 +85,7 @@ def test_each_file_gets_the_outcome_its_manifest_expects(row: dict[str, str]) ->
         assert all(p.source == "text" and not p.needs_ocr for p in pages)
 
 
-@_over([r for r in ROWS if r["category"] == "encrypted"])
+@over_corpus([r for r in ROWS if r["category"] == "encrypted"])
 def test_encrypted_files_need_their_password(row: dict[str, str]) -> None:
     data = (corpus_dir() / row["file"]).read_bytes()
     with pytest.raises(PdfEncrypted) as missing:

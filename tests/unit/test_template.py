@@ -27,7 +27,7 @@ def test_every_function_has_its_handler_and_a_sample_event(template: Template) -
         code = ROOT / spec["Properties"]["CodeUri"]
         module, _, attr = spec["Properties"]["Handler"].rpartition(".")
         source = (code / f"{module}.py").read_text()
-        assert f"def {attr}(" in source, logical_id
+        assert f"def {attr}(" in source or f"\n{attr} = " in source, logical_id
         assert (ROOT / "events" / f"{code.name}.json").is_file(), f"events/{code.name}.json for {logical_id}"
 
 

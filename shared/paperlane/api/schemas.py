@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from paperlane.jobs import Batch, Job, JobStatus
@@ -87,4 +85,3 @@ class Health(BaseModel):
     version: str
     profiles: list[str]
     time: str
-    extra: dict[str, Any] = Field(default_factory=dict)
