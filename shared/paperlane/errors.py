@@ -105,6 +105,12 @@ def code_for_error_name(name: str) -> str:
     for cls in _subclasses(PaperlaneError):
         if cls.__name__ == name:
             return cls.code
-    if name == "States.Timeout":
-        return "TIMEOUT"
-    return PaperlaneError.code
+    return _RUNTIME_ERRORS.get(name, PaperlaneError.code)
+
+
+# Errors the platform raises rather than our code: a step past its time limit, a crashed process.
+_RUNTIME_ERRORS = {
+    "States.Timeout": "TIMEOUT",
+    "Sandbox.Timedout": "TIMEOUT",
+    "Runtime.ExitError": "PROCESS_CRASHED",
+}

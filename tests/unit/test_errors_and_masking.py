@@ -12,6 +12,8 @@ def test_error_names_map_to_stable_codes() -> None:
     assert errors.code_for_error_name("PdfEncrypted") == "PDF_ENCRYPTED"
     assert errors.code_for_error_name("NotPdf") == "NOT_PDF"
     assert errors.code_for_error_name("States.Timeout") == "TIMEOUT"
+    assert errors.code_for_error_name("Sandbox.Timedout") == "TIMEOUT"
+    assert errors.code_for_error_name("Runtime.ExitError") == "PROCESS_CRASHED"
     assert errors.code_for_error_name("KeyError") == "INTERNAL_ERROR"
 
 
