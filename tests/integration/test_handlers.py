@@ -132,3 +132,23 @@ def test_upload_handler_takes_a_base64_multipart_body(stack: LocalStack, run: Ru
     assert job.status is JobStatus.COMPLETED and job.priority == 4
     stored = run.stores.documents.get_bytes(job.source_key)
     assert stored == pdf, "the binary body must arrive intact"
+
+
+def test_records_keep_long_pages_within_dynamodb_limits(run: Run) -> None:
+    from paperlane.storage.records import MAX_TEXT_CHARS
+
+    job_id = f"{uuid.uuid4().hex}"
+    huge = "word " * (MAX_TEXT_CHARS // 4)
+    assert (
+        run.stores.records.replace(
+            job_id,
+            "generic",
+            "2026-11-22T00:00:00.000Z",
+            "page",
+            [{"page": 1, "text": huge}, {"page": 2, "text": "short"}],
+        )
+        == 2
+    )
+    rows = run.stores.records.for_job(job_id, "page")
+    assert len(rows[0]["text"]) == MAX_TEXT_CHARS and rows[0]["text_truncated"] is True
+    assert rows[1]["text"] == "short" and "text_truncated" not in rows[1]

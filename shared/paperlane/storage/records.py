@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import time
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from paperlane.errors import TransientError
 from paperlane.storage.dynamo import from_item, to_item, translate
 
 if TYPE_CHECKING:
@@ -13,6 +16,7 @@ if TYPE_CHECKING:
 
 # DynamoDB items are limited to 400 KB; long page texts stay whole in the S3 result.
 MAX_TEXT_CHARS = 100_000
+_MAX_ATTEMPTS = 8
 
 
 class RecordRepository:
@@ -27,7 +31,7 @@ class RecordRepository:
         items = [
             to_item(
                 {
-                    **record,
+                    **_fit(record),
                     "pk": job_id,
                     "sk": f"{kind}#{n:06d}",
                     "profile": profile,
@@ -39,12 +43,19 @@ class RecordRepository:
         ]
         for start in range(0, len(items), 25):
             pending: list[Any] = [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]
-            while pending:
+            for attempt in range(_MAX_ATTEMPTS):
+                if not pending:
+                    break
+                if attempt:
+                    # Unprocessed items mean throttling: back off with full jitter before retrying them.
+                    time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))  # noqa: S311
                 try:
                     resp = self._db.batch_write_item(RequestItems={self._table: pending})
                 except ClientError as exc:
                     raise translate(exc) from exc
                 pending = resp.get("UnprocessedItems", {}).get(self._table, [])
+            if pending:
+                raise TransientError("DynamoDB kept throttling record writes; the step will be retried.")
         return len(items)
 
     def for_job(self, job_id: str, kind: str) -> list[dict[str, Any]]:
@@ -63,3 +74,11 @@ class RecordRepository:
             start = resp.get("LastEvaluatedKey")
             if not start:
                 return out
+
+
+def _fit(record: dict[str, Any]) -> dict[str, Any]:
+    """Keep an item under DynamoDB's 400 KB: a very long text is cut here (S3's result keeps it whole)."""
+    text = record.get("text")
+    if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+        return {**record, "text": text[:MAX_TEXT_CHARS], "text_truncated": True}
+    return record
