@@ -256,4 +256,6 @@ def test_health_and_openapi(client: TestClient) -> None:
         "/health",
     ):
         assert path in spec["paths"], path
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200, "docs must work offline"
