@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
 from paperlane import __version__
 from paperlane.api import errors
+from paperlane.api.schemas import ErrorEnvelope
 
 DESCRIPTION = """Paperlane turns PDFs into structured data.
 
@@ -15,6 +17,20 @@ Upload PDFs (`POST /api/v1/upload`, or `POST /api/v1/uploads` for large files), 
 (`GET /api/v1/process/status/{job_id}`), and read results (`GET /api/v1/jobs/{job_id}/result`).
 Every error is `{"error": {"code", "message", "details", "timestamp"}}`.
 """
+
+
+# Documented on every route: errors all share one envelope (paperlane.api.errors).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": description}
+    for status, description in (
+        (400, "Invalid request or JSON"),
+        (404, "Not found"),
+        (409, "Conflict with the job's state"),
+        (413, "Too large"),
+        (422, "Invalid parameters"),
+        (500, "Internal error"),
+    )
+}
 
 
 def create_app(
@@ -33,7 +49,7 @@ def create_app(
     app.state.environment = dict(environment) if environment is not None else None
     errors.install(app)
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app
 
 
@@ -46,6 +62,8 @@ def _serve_docs(app: FastAPI) -> None:
     from swagger_ui_bundle import swagger_ui_path
 
     app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    # The packaged Swagger UI (4.x) refuses documents labelled 3.1; FastAPI's schema renders fine as 3.0.
+    app.openapi_version = "3.0.3"
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from paperlane.jobs import Batch, Job, JobStatus
@@ -85,3 +87,16 @@ class Health(BaseModel):
     version: str
     profiles: list[str]
     time: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable: NOT_FOUND, INVALID_REQUEST, TOO_LARGE, ...")
+    message: str = Field(description="What went wrong and what to do about it")
+    details: dict[str, Any] = Field(default_factory=dict)
+    timestamp: str
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error response."""
+
+    error: ErrorBody
