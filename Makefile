@@ -34,7 +34,7 @@ SAM := $(SAM_ENV) $(UV) tool run --from aws-sam-cli==$(SAM_CLI_VERSION) sam
 # Every check runs (make -k) and each one that fails fails `make lint`; `make lint-mypy` etc. run one.
 LINTS := lint-ruff lint-format lint-mypy lint-cfn lint-sam lint-asl
 
-.PHONY: help setup uv run lint $(LINTS) test build bench clean
+.PHONY: help setup uv run lint $(LINTS) test build build-all bench clean
 
 help: ## List the targets
 	@echo "Paperlane make targets:"
@@ -90,13 +90,19 @@ test: setup ## lint, then the whole pytest suite
 
 # --no-cached: SAM's build cache hashes only each CodeUri/ContentUri folder, so it would miss changes to
 # uv.lock (the deps layers) and shared/paperlane (PaperlaneLayer). Every build here takes seconds.
-build: uv ## sam build: functions and layers for python3.12 arm64 (cross-installed wheels)
-	$(SAM) build --template $(TEMPLATE) --no-cached
+# Without Docker, image functions (the OCR container) cannot be built: build everything else from a copy
+# of the template without them. With Docker, build-all builds the complete stack for `sam deploy`.
+build: setup ## sam build: zip functions and layers for python3.12 arm64 (cross-installed wheels; no Docker)
+	$(RUN) python -m paperlane.local.zip_template .template.zip.yaml $(TEMPLATE)
+	$(SAM) build --template .template.zip.yaml --no-cached
 	@du -sh .aws-sam/build/*/ | sed 's|.aws-sam/build/||; s|/$$||'
+
+build-all: uv ## sam build of everything, the OCR container image included (needs Docker)
+	$(SAM) build --template $(TEMPLATE) --no-cached
 
 bench: setup ## Run the benchmarks (bench/run.py)
 	$(RUN) python bench/run.py
 
 clean: ## Remove build output and tool caches
-	rm -rf .aws-sam build .mypy_cache .ruff_cache .pytest_cache .coverage htmlcov
+	rm -rf .aws-sam build .template.zip.yaml .mypy_cache .ruff_cache .pytest_cache .coverage htmlcov
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

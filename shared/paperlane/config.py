@@ -65,6 +65,11 @@ class PipelineSettings(StoreSettings, LimitSettings):
     default_profile: str = Field(alias="DEFAULT_PROFILE", default="generic")
 
 
+class OcrSettings(StoreSettings):
+    ocr_languages: str = Field(alias="OCR_LANGUAGES", default="eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")
+    ocr_dpi: int = Field(alias="OCR_DPI", default=300, ge=72, le=600)
+
+
 class ApiSettings(PipelineSettings):
     # A multipart body travels base64-encoded in a synchronous Lambda payload (6 MB), so ~4 MiB of file.
     max_upload_bytes: int = Field(alias="MAX_UPLOAD_BYTES", default=4 * 1024 * 1024, gt=0)

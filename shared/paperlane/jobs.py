@@ -25,6 +25,7 @@ class Stage(StrEnum):
     QUEUED = "queued"
     PREPARE = "prepare"
     TEXT = "text"
+    OCR = "ocr"
     FINALIZE = "finalize"
     DONE = "done"
 
@@ -33,7 +34,8 @@ class Stage(StrEnum):
 STAGE_PROGRESS: dict[Stage, tuple[int, int]] = {
     Stage.QUEUED: (0, 0),
     Stage.PREPARE: (0, 10),
-    Stage.TEXT: (10, 90),
+    Stage.TEXT: (10, 50),
+    Stage.OCR: (50, 90),
     Stage.FINALIZE: (90, 99),
     Stage.DONE: (100, 100),
 }
@@ -67,6 +69,8 @@ class Job(BaseModel):
     page_count: int | None = None
     pages_done: int = 0
     pages_needing_ocr: int = 0
+    ocr_pages_total: int = 0
+    ocr_pages_done: int = 0
     attempt: int = 0
     error: JobError | None = None
     result_key: str | None = None
@@ -80,6 +84,11 @@ class Job(BaseModel):
         low, high = STAGE_PROGRESS[self.current_stage]
         if self.current_stage is Stage.TEXT and self.page_count:
             return low + (high - low) * min(self.pages_done, self.page_count) // self.page_count
+        if self.current_stage is Stage.OCR and self.ocr_pages_total:
+            done = min(self.ocr_pages_done, self.ocr_pages_total)
+            return low + (high - low) * done // self.ocr_pages_total
+        if self.current_stage is Stage.FINALIZE:
+            return low
         return low
 
     @computed_field  # type: ignore[prop-decorator]

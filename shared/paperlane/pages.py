@@ -39,6 +39,10 @@ class Page(BaseModel):
     needs_ocr: bool
     # Why the page needs OCR: "no_text" (no text layer) or "garbage" (unusable text layer).
     ocr_reason: Literal["no_text", "garbage"] | None = None
+    # Mean recognition confidence (0..100) of an OCR'd page.
+    confidence: float | None = None
+    # Why OCR could not read the page ({code, message}), when it could not.
+    ocr_error: dict[str, str] | None = None
 
     @property
     def word_count(self) -> int:

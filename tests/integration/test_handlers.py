@@ -78,7 +78,7 @@ def test_stage_handlers_run_a_job_by_hand(stack: LocalStack, run: Run) -> None:
         assert not errored and chunk["chunk"] == index and chunk["needs_ocr"] == 0
         pages += chunk["pages"]
     assert pages == 3
-    assert run.stores.jobs.get(job_id).progress_percent == 90
+    assert run.stores.jobs.get(job_id).progress_percent == 50
     done, errored = invoke(stack, "FinalizeFunction", load_event("finalize", JOB_ID=job_id))
     assert not errored and done["status"] == "completed"
     job = run.stores.jobs.get(job_id)
@@ -152,3 +152,26 @@ def test_records_keep_long_pages_within_dynamodb_limits(run: Run) -> None:
     rows = run.stores.records.for_job(job_id, "page")
     assert len(rows[0]["text"]) == MAX_TEXT_CHARS and rows[0]["text_truncated"] is True
     assert rows[1]["text"] == "short" and "text_truncated" not in rows[1]
+
+
+def test_plan_ocr_and_ocr_handlers_with_their_events(stack: LocalStack, run: Run) -> None:
+    from tests.pdfgen import image_only_pdf
+
+    sub = Submission(filename="scan.pdf", profile="generic", auto_process=False)
+    job_id = submit(
+        run.stores, run.settings, image_only_pdf(f"Receipt {uuid.uuid4().hex[:6]}"), sub
+    ).job.job_id
+    run.stores.jobs.claim_attempt(job_id, 1)
+    invoke(stack, "PrepareFunction", load_event("prepare", JOB_ID=job_id))
+    invoke(stack, "ExtractTextFunction", load_event("extract_text", JOB_ID=job_id))
+    plan, errored = invoke(stack, "PlanOcrFunction", load_event("plan_ocr", JOB_ID=job_id))
+    assert not errored and plan == {"pages": [1], "count": 1}
+    assert run.stores.jobs.get(job_id).current_stage.value == "ocr"
+    out, errored = invoke(stack, "OcrFunction", load_event("ocr", JOB_ID=job_id))
+    assert not errored and out["page"] == 1
+    job = run.stores.jobs.get(job_id)
+    assert (job.ocr_pages_total, job.ocr_pages_done, job.progress_percent) == (1, 1, 90)
+    if out["error"] is None:
+        assert out["words"] >= 2 and out["confidence"] > 50
+    else:
+        assert out["error"] == "OCR_UNAVAILABLE"  # no tesseract on this machine

@@ -47,7 +47,7 @@ def test_the_logger_masks_whatever_it_is_given() -> None:
     handler.setFormatter(logger.registered_formatter)
     logger.addHandler(handler)
     try:
-        logger.warning("buyer PAN BQXPG0379P", extra={"phone": "9762169761"})
+        logger.error("buyer PAN BQXPG0379P", extra={"phone": "9762169761"})
     finally:
         logger._logger.removeHandler(handler)
     line = json.loads(stream.getvalue().strip().splitlines()[-1])

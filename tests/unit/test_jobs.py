@@ -40,9 +40,9 @@ def test_execution_names_stay_unique_across_reruns() -> None:
         (Stage.QUEUED, 0, None, 0),
         (Stage.PREPARE, 0, None, 0),
         (Stage.TEXT, 0, 10, 10),
-        (Stage.TEXT, 5, 10, 50),
-        (Stage.TEXT, 10, 10, 90),
-        (Stage.TEXT, 12, 10, 90),
+        (Stage.TEXT, 5, 10, 30),
+        (Stage.TEXT, 10, 10, 50),
+        (Stage.TEXT, 12, 10, 50),
         (Stage.FINALIZE, 10, 10, 90),
     ],
 )
@@ -74,3 +74,18 @@ def test_terminal_statuses() -> None:
         JobStatus.FAILED,
         JobStatus.CANCELLED,
     }
+
+
+def test_ocr_progress_advances_per_page() -> None:
+    seen = [
+        _job(
+            status=JobStatus.RUNNING,
+            current_stage=Stage.OCR,
+            page_count=8,
+            pages_done=8,
+            ocr_pages_total=4,
+            ocr_pages_done=n,
+        ).progress_percent
+        for n in range(5)
+    ]
+    assert seen == [50, 60, 70, 80, 90]

@@ -24,8 +24,9 @@ def _functions(template: Template) -> dict[str, dict[str, Any]]:
 
 def test_every_function_has_its_handler_and_a_sample_event(template: Template) -> None:
     for logical_id, spec in _functions(template).items():
-        code = ROOT / spec["Properties"]["CodeUri"]
-        module, _, attr = spec["Properties"]["Handler"].rpartition(".")
+        local = spec.get("Metadata", {}).get("PaperlaneLocal", {})
+        code = ROOT / (spec["Properties"].get("CodeUri") or local["CodeUri"])
+        module, _, attr = (spec["Properties"].get("Handler") or local["Handler"]).rpartition(".")
         source = (code / f"{module}.py").read_text()
         assert f"def {attr}(" in source or f"\n{attr} = " in source, logical_id
         assert (ROOT / "events" / f"{code.name}.json").is_file(), f"events/{code.name}.json for {logical_id}"
@@ -33,7 +34,8 @@ def test_every_function_has_its_handler_and_a_sample_event(template: Template) -
 
 def test_handlers_stay_thin(template: Template) -> None:
     for spec in _functions(template).values():
-        code = ROOT / spec["Properties"]["CodeUri"] / "app.py"
+        local = spec.get("Metadata", {}).get("PaperlaneLocal", {})
+        code = ROOT / (spec["Properties"].get("CodeUri") or local["CodeUri"]) / "app.py"
         lines = [ln for ln in code.read_text().splitlines() if ln.strip() and not ln.strip().startswith("#")]
         assert len(lines) <= 40, f"{code} has {len(lines)} lines: move logic into shared/paperlane"
 
@@ -63,11 +65,19 @@ def test_state_machine_renders_without_placeholders_and_every_task_retries(templ
         return found
 
     all_tasks = tasks(definition["States"])
-    assert {n for n, _ in all_tasks} >= {"Prepare", "ExtractChunk", "Finalize", "RecordFailure"}
+    assert {n for n, _ in all_tasks} >= {
+        "Prepare",
+        "ExtractChunk",
+        "PlanOcr",
+        "OcrPage",
+        "Finalize",
+        "RecordFailure",
+    }
     for name, state in all_tasks:
         assert state.get("Retry"), f"{name} has no Retry"
         assert all(r.get("BackoffRate", 1) > 1 for r in state["Retry"]), name
-    assert definition["States"]["ExtractText"]["ResultPath"] is None  # nothing accumulates in the state
+    for name in ("ExtractText", "OcrPages"):  # nothing accumulates in the state
+        assert definition["States"][name]["ResultPath"] is None
 
 
 def test_every_substitution_is_used_and_defined(template: Template) -> None:
@@ -84,3 +94,13 @@ def test_request_paths_never_scan() -> None:
         if ".scan(" in p.read_text() or '"Scan"' in p.read_text()
     ]
     assert offenders == []
+
+
+def test_image_functions_build_from_a_dockerfile_and_run_locally_from_source(template: Template) -> None:
+    for logical_id, spec in _functions(template).items():
+        if spec["Properties"].get("PackageType") != "Image":
+            continue
+        meta = spec["Metadata"]
+        dockerfile = (ROOT / meta["DockerContext"] / meta["Dockerfile"]).read_text()
+        assert "tesseract-ocr" in dockerfile and "awslambdaric" in dockerfile, logical_id
+        assert f'CMD ["{meta["PaperlaneLocal"]["Handler"]}"]' in dockerfile, "same handler on AWS and locally"

@@ -53,7 +53,10 @@ class Run:
             if on_progress:
                 on_progress(jobs)
             if all(j.status.terminal for j in jobs):
-                return jobs
+                # moto applies an UpdateItem attribute by attribute, without isolation from readers on
+                # other threads: a read can see the new status before the error set with it. Read again.
+                time.sleep(poll)
+                return [self.stores.jobs.get(j) for j in job_ids]
             if time.monotonic() > deadline:
                 for job in jobs:
                     if not job.status.terminal:

@@ -242,18 +242,21 @@ class LocalStack:
 
     def _function(self, logical_id: str, spec: dict[str, Any]) -> None:
         props = spec["Properties"]
+        local = spec.get("Metadata", {}).get("PaperlaneLocal", {})
         globals_ = self.template.body.get("Globals", {}).get("Function", {})
         name = self.physical_name(logical_id)
+        # Container-image functions have no CodeUri: Metadata.PaperlaneLocal names their source.
+        code_uri = props.get("CodeUri") or local["CodeUri"]
         fn = LocalFunction(
             name=name,
             logical_id=logical_id,
-            code_dir=(self.template.root / props["CodeUri"]).resolve(),
-            handler=props.get("Handler", globals_.get("Handler", "app.handler")),
+            code_dir=(self.template.root / code_uri).resolve(),
+            handler=props.get("Handler") or local.get("Handler") or globals_.get("Handler", "app.handler"),
             environment=self.function_environment(logical_id),
             timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
             memory=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
             arn=self.template.get_att(logical_id, "Arn"),
-            isolated=bool(spec.get("Metadata", {}).get("PaperlaneLocal", {}).get("Isolated", False)),
+            isolated=bool(local.get("Isolated", False)),
         )
         self.lambdas.register(fn)
         aws.client("lambda").create_function(

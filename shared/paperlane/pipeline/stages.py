@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from paperlane import profiles
-from paperlane.config import PipelineSettings
-from paperlane.errors import PaperlaneError, TooLarge, code_for_error_name
+from paperlane.config import OcrSettings, PipelineSettings
+from paperlane.errors import DocumentError, PaperlaneError, TooLarge, code_for_error_name
 from paperlane.jobs import JobError, Stage
 from paperlane.observability import logger
 from paperlane.pipeline import chunks
@@ -95,12 +95,65 @@ def extract_chunk(stores: Stores, request: ChunkInput) -> ChunkOutput:
 
     manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
     chunk = manifest.chunks[request.chunk]
-    data = stores.documents.get_bytes(manifest.document_key)
+    data = stores.documents.get_document(manifest.document_key)
     pages = extract_pages(data, chunk.first_page, chunk.last_page, backend=manifest.backend)
     chunks.write(stores.documents, request.job_id, chunk.index, pages)
     needs_ocr = sum(1 for p in pages if p.needs_ocr)
     stores.jobs.add_pages(request.job_id, done=len(pages), needing_ocr=needs_ocr)
     return ChunkOutput(chunk=chunk.index, pages=len(pages), needs_ocr=needs_ocr)
+
+
+class OcrPlan(BaseModel):
+    pages: list[int]
+    count: int
+
+
+class OcrPageInput(BaseModel):
+    job_id: str
+    manifest_key: str
+    page: int = Field(ge=1)
+
+
+class OcrPageOutput(BaseModel):
+    page: int
+    words: int
+    confidence: float | None
+    error: str | None = None
+
+
+def plan_ocr(stores: Stores, request: FinalizeInput) -> OcrPlan:
+    """The pages without a usable text layer. Only their numbers travel in the state."""
+    manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
+    todo = [p.page for p in chunks.read(stores.documents, manifest, words=False) if p.needs_ocr]
+    if not stores.jobs.set_stage(request.job_id, Stage.OCR if todo else Stage.FINALIZE, ocr_pages=len(todo)):
+        raise JobCancelled(f"Job {request.job_id} is no longer running.")
+    return OcrPlan(pages=todo, count=len(todo))
+
+
+def ocr_page(stores: Stores, settings: OcrSettings, request: OcrPageInput) -> OcrPageOutput:
+    """Recognise one page. A page OCR cannot read (no engine, unrenderable) is recorded on the page
+    with its code, and the document goes on: one bad page must not cost the others their text."""
+    from paperlane.ocr import ocr_page as recognise  # OpenCV, Tesseract: the OCR image only
+
+    manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
+    before = chunks.read_meta(stores.documents, manifest, request.page)
+    try:
+        result = recognise(
+            stores.documents.get_document(manifest.document_key),
+            request.page,
+            width=before.width,
+            height=before.height,
+            languages=settings.ocr_languages,
+            dpi=settings.ocr_dpi,
+        )
+        page = result.page.model_copy(update={"confidence": result.mean_confidence})
+    except DocumentError as exc:
+        logger.warning("OCR failed on a page", extra={"job_id": request.job_id, "code": exc.code})
+        page = before.model_copy(update={"ocr_error": {"code": exc.code, "message": exc.message}})
+    chunks.write_ocr(stores.documents, request.job_id, page)
+    stores.jobs.add_ocr_page(request.job_id)
+    error = page.ocr_error["code"] if page.ocr_error else None
+    return OcrPageOutput(page=request.page, words=len(page.words), confidence=page.confidence, error=error)
 
 
 def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:

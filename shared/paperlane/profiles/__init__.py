@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from paperlane.errors import InvalidRequest
 from paperlane.profiles.base import Profile, ProfileResult
+from paperlane.profiles.football import FootballOddsProfile
 from paperlane.profiles.generic import GenericProfile
 
-_BUILT_IN: dict[str, Profile] = {p.name: p for p in (GenericProfile(),)}
+_BUILT_IN: dict[str, Profile] = {p.name: p for p in (GenericProfile(), FootballOddsProfile())}
 # Planned profiles: accepted nowhere yet, named in the error so users know they are coming.
-_PLANNED = ("football_odds", "sale_deed")
+_PLANNED = ("sale_deed",)
 
 
 def names() -> list[str]:

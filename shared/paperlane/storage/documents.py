@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -46,8 +48,39 @@ def words_key(job_id: str, chunk: int) -> str:
     return f"work/{job_id}/words/{chunk:05d}.json"
 
 
+def ocr_key(job_id: str, page: int) -> str:
+    return f"work/{job_id}/ocr/{page:05d}.json"
+
+
 def result_key(job_id: str) -> str:
     return f"results/{job_id}/result.json"
+
+
+class _ByteCache:
+    """A small LRU of immutable objects, bounded by total size."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._max = max_bytes
+        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, str], value: bytes) -> None:
+        if len(value) > self._max:
+            return
+        with self._lock:
+            self._items[key] = value
+            while sum(len(v) for v in self._items.values()) > self._max:
+                self._items.popitem(last=False)
+
+
+_documents = _ByteCache(max_bytes=256 * 1024 * 1024)
 
 
 class DocumentStore:
@@ -75,6 +108,16 @@ class DocumentStore:
     def get_bytes(self, key: str) -> bytes:
         resp = self._call(self._s3.get_object, Bucket=self.bucket, Key=key)
         return resp["Body"].read()  # type: ignore[no-any-return]
+
+    def get_document(self, key: str) -> bytes:
+        """A PDF that never changes once written (originals and their decrypted copies are keyed by
+        content), cached in this process: a warm worker reading several chunks of one document
+        downloads it once."""
+        cached = _documents.get((self.bucket, key))
+        if cached is None:
+            cached = self.get_bytes(key)
+            _documents.put((self.bucket, key), cached)
+        return cached
 
     def head(self, key: str) -> dict[str, Any]:
         resp = self._call(self._s3.head_object, Bucket=self.bucket, Key=key)

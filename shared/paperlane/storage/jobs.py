@@ -113,6 +113,7 @@ class JobRepository:
         """Reset a finished job so it can run again (a re-run, or a new password for an encrypted PDF)."""
         expression = (
             "SET #status = :queued, current_stage = :stage, pages_done = :zero, pages_needing_ocr = :zero, "
+            "ocr_pages_total = :zero, ocr_pages_done = :zero, "
             "auto_process = :true, updated_at = :now REMOVE #error, completed_at, started_at, result_key"
         )
         names_values: dict[str, Any] = {
@@ -145,12 +146,18 @@ class JobRepository:
             {":running": JobStatus.RUNNING.value, ":queued": JobStatus.QUEUED.value, ":stage": stage.value},
         )
 
-    def set_stage(self, job_id: str, stage: Stage, *, page_count: int | None = None) -> bool:
+    def set_stage(
+        self, job_id: str, stage: Stage, *, page_count: int | None = None, ocr_pages: int | None = None
+    ) -> bool:
         expression = "SET current_stage = :stage, updated_at = :now"
         values: dict[str, Any] = {":stage": stage.value, ":running": JobStatus.RUNNING.value}
         if page_count is not None:
             expression += ", page_count = :pages"
             values[":pages"] = page_count
+        if ocr_pages is not None:
+            expression += ", ocr_pages_total = :ocr_total, ocr_pages_done = :zero"
+            values[":ocr_total"] = ocr_pages
+            values[":zero"] = 0
         return self._update(job_id, expression, "#status = :running", values)
 
     def add_pages(self, job_id: str, *, done: int, needing_ocr: int) -> bool:
@@ -159,6 +166,14 @@ class JobRepository:
             "ADD pages_done :done, pages_needing_ocr :ocr SET updated_at = :now",
             "#status = :running",
             {":done": done, ":ocr": needing_ocr, ":running": JobStatus.RUNNING.value},
+        )
+
+    def add_ocr_page(self, job_id: str) -> bool:
+        return self._update(
+            job_id,
+            "ADD ocr_pages_done :one SET updated_at = :now",
+            "#status = :running",
+            {":one": 1, ":running": JobStatus.RUNNING.value},
         )
 
     def complete(self, job_id: str, *, result_key: str, summary: dict[str, Any]) -> bool:

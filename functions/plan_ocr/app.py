@@ -1,0 +1,17 @@
+"""Plan OCR: the pages without a usable text layer, for the OCR Map."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from paperlane.config import StoreSettings, load
+from paperlane.observability import logger, tracer
+from paperlane.pipeline import stages
+from paperlane.pipeline.context import stores
+
+
+@logger.inject_lambda_context(correlation_id_path="job_id", clear_state=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request = stages.FinalizeInput.model_validate(event)
+    return stages.plan_ocr(stores(load(StoreSettings)), request).model_dump()

@@ -1,0 +1,516 @@
+"""Games from word boxes, whatever the coupon's layout.
+
+The extractor assumes only what every coupon shares: one game per printed row, its odds as separate
+numbers aligned in columns, the teams as text on the same row. Everything else is discovered:
+  * rows are words whose boxes overlap vertically; cells are runs of words separated by a column gap;
+  * a game row has at least three odds cells and team text; cells holding a date, a time, a league or a
+    bare integer (the bookmaker's event code) are context, not teams;
+  * a header row (cells such as 1 / X / 2 / 1X / U2.5 / BTTS Yes) maps odds columns to markets by x;
+    without one, the first three odds are 1 / X / 2;
+  * rows without odds that name a league or a date set the context for the rows below, across page
+    breaks too;
+  * two coupons side by side are split at the vertical gutter between them and read one after the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+from pydantic import BaseModel
+
+from paperlane import clock
+from paperlane.pages import Page, Word
+from paperlane.profiles.football.leagues import match_league
+from paperlane.profiles.football.parse import (
+    DateMatch,
+    find_dates,
+    find_times,
+    is_missing,
+    parse_odds,
+    to_date,
+)
+from paperlane.profiles.football.teams import TeamMatch, normalize
+
+# Market keys, in the order the contract lists them.
+MARKETS: dict[str, tuple[str, ...]] = {
+    "1X2": ("1", "X", "2"),
+    "DC": ("1X", "12", "X2"),
+    "OU2.5": ("Under", "Over"),
+    "BTTS": ("Yes", "No"),
+}
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "1": ("1X2", "1"),
+    "x": ("1X2", "X"),
+    "2": ("1X2", "2"),
+    "1x": ("DC", "1X"),
+    "12": ("DC", "12"),
+    "x2": ("DC", "X2"),
+    "u": ("OU2.5", "Under"),
+    "under": ("OU2.5", "Under"),
+    "o": ("OU2.5", "Over"),
+    "over": ("OU2.5", "Over"),
+    "yes": ("BTTS", "Yes"),
+    "gg": ("BTTS", "Yes"),
+    "no": ("BTTS", "No"),
+    "ng": ("BTTS", "No"),
+}
+# Words that only qualify a label: "BTTS Yes", "Under 2.5", "U/O 2.5 Over", "Goals Over".
+_LABEL_NOISE = re.compile(r"\b(btts|both teams to score|goals?|2[.,]5|u/o|o/u|\+|-|<|>)\b|[<>+]")
+# Standalone words that separate two team names in one cell.
+_SEPARATORS = frozenset({"-", "\u2013", "\u2014", "v", "vs", "vs.", "v.", "x", ":", "/"})
+_WEEKDAY_WORDS = re.compile(
+    r"^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|nesday|rsday|urday|sday)?\.?,?$", re.I
+)
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+class FootballOptions(BaseModel):
+    # Drop games whose 1X2 odds are not all printed.
+    main_matches_only: bool = False
+    # Off: the profile returns no games (a switch for pipelines that only want the text).
+    extract_football: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Row:
+    words: list[Word]
+
+    @property
+    def y0(self) -> float:
+        return min(w.y0 for w in self.words)
+
+    @property
+    def y1(self) -> float:
+        return max(w.y1 for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One odds column from a header row: its x centre and what it prices."""
+
+    x: float
+    market: str
+    key: str
+
+
+@dataclass
+class Context:
+    league: str | None = None
+    date: dt.date | None = None
+    slots: list[Slot] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def _rows(words: Iterable[Word]) -> list[Row]:
+    """Words grouped into printed rows: a word joins a row when its vertical centre lies inside it."""
+    rows: list[Row] = []
+    for w in sorted(words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+        if not w.text.strip():
+            continue
+        centre = (w.y0 + w.y1) / 2
+        if rows:
+            last = rows[-1]
+            top, bottom = last.y0, last.y1
+            if top <= centre <= bottom:
+                last.words.append(w)
+                continue
+        rows.append(Row([w]))
+    for row in rows:
+        row.words.sort(key=lambda w: w.x0)
+    return rows
+
+
+def _cells(row: Row, *, odds_alone: bool = True) -> list[Cell]:
+    """A row split into cells at gaps wider than a few spaces; odds stand alone (but not in headers,
+    where "Under 2.5" is one label)."""
+    height = median(w.y1 - w.y0 for w in row.words)
+    gap = max(4.0, 0.5 * height)
+    cells: list[list[Word]] = []
+    for w in row.words:
+        # A dash joins by distance like a word: "ENGLAND - CHAMPIONSHIP" is one cell, a "-" odds is not.
+        alone = odds_alone and parse_odds(w.text) is not None
+        previous_alone = odds_alone and bool(cells) and _stands_alone(cells[-1])
+        if cells and not alone and not previous_alone and w.x0 - cells[-1][-1].x1 <= gap:
+            cells[-1].append(w)
+        else:
+            cells.append([w])
+    return [Cell(tuple(c)) for c in cells]
+
+
+def _stands_alone(cell: list[Word]) -> bool:
+    return len(cell) == 1 and (parse_odds(cell[0].text) is not None)
+
+
+def _odds_words(row: Row) -> list[Word]:
+    return [w for w in row.words if parse_odds(w.text) is not None or is_missing(w.text)]
+
+
+def _split_columns(words: list[Word], width: float) -> list[list[Word]]:
+    """Two coupons side by side become two word lists, split at the empty gutter between them."""
+    rows = _rows(words)
+    gamey = [r for r in rows if sum(parse_odds(w.text) is not None for w in r.words) >= 3]
+    if len(gamey) < 2:
+        return [words]
+    covered = sorted((w.x0, w.x1) for r in gamey for w in r.words)
+    gaps: list[tuple[float, float]] = []
+    reach = covered[0][1]
+    for x0, x1 in covered[1:]:
+        if x0 > reach + 8.0:
+            gaps.append((reach, x0))
+        reach = max(reach, x1)
+    for g0, g1 in sorted(gaps, key=lambda g: g[0] - g[1]):  # widest first
+        cut = (g0 + g1) / 2
+        if not 0.2 * width < cut < 0.8 * width:
+            continue
+        left = sum(_is_game_half(r.words, cut, left=True) for r in gamey)
+        right = sum(_is_game_half(r.words, cut, left=False) for r in gamey)
+        if min(left, right) >= max(1, len(gamey) // 4):
+            lw = [w for w in words if (w.x0 + w.x1) / 2 < cut]
+            rw = [w for w in words if (w.x0 + w.x1) / 2 >= cut]
+            return [*_split_columns(lw, width), *_split_columns(rw, width)]
+    return [words]
+
+
+def _is_game_half(words: Sequence[Word], cut: float, *, left: bool) -> bool:
+    """Whether one side of a candidate gutter is a game on its own (odds and teams, not just odds and a
+    league or time column: that would be one wide coupon cut in two)."""
+    side = [w for w in words if ((w.x0 + w.x1) / 2 < cut) == left]
+    return bool(side) and _is_game(_parts(Row(side)))
+
+
+# ---------------------------------------------------------------- headers
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    low = text.strip().lower()
+    if low in _LABELS:
+        return _LABELS[low]
+    compact = re.sub(r"\s+", "", low)
+    if compact in ("u2.5", "u2,5", "under2.5", "-2.5", "<2.5"):
+        return ("OU2.5", "Under")
+    if compact in ("o2.5", "o2,5", "over2.5", "+2.5", ">2.5"):
+        return ("OU2.5", "Over")
+    if compact in ("1x2", "dc", "ou", "btts", "o/u", "u/o"):
+        return None
+    stripped = " ".join(_LABEL_NOISE.sub(" ", low).split())
+    if stripped != low and stripped in _LABELS and stripped not in ("1", "2", "x", "12"):
+        return _LABELS[stripped]
+    return None
+
+
+def _header_slots(row: Row) -> list[Slot] | None:
+    """The odds columns a header row names, or None when the row is no odds header."""
+    if sum(parse_odds(w.text) is not None for w in row.words) >= 3 or find_times(row.text):
+        return None
+    slots: list[Slot] = []
+    for cell in _cells(row, odds_alone=False):
+        label = _label(cell.text)
+        if label is not None:
+            slots.append(Slot(cell.xc, *label))
+            continue
+        # "1 X 2" printed with narrow spacing is one cell; its words are still separate columns.
+        word_labels = [_label(w.text) for w in cell.words]
+        if len(cell.words) > 1 and all(word_labels):
+            slots.extend(
+                Slot((w.x0 + w.x1) / 2, *lab) for w, lab in zip(cell.words, word_labels, strict=True) if lab
+            )
+    keys = {(s.market, s.key) for s in slots}
+    if len(keys) < 3 or len(keys) != len(slots):
+        return None
+    return slots
+
+
+def _assign(odds: list[Cell], slots: list[Slot]) -> dict[Cell, Slot] | None:
+    """Each odds cell to the header column above it, or None when the cells do not line up."""
+    if not slots:
+        return None
+    xs = sorted(s.x for s in slots)
+    spacing = min((b - a for a, b in itertools.pairwise(xs)), default=40.0)
+    tolerance = max(8.0, 0.55 * spacing)
+    assigned: dict[Cell, Slot] = {}
+    used: set[Slot] = set()
+    for cell in odds:
+        slot = min(slots, key=lambda s: abs(s.x - cell.xc))
+        if abs(slot.x - cell.xc) > tolerance or slot in used:
+            return None
+        assigned[cell] = slot
+        used.add(slot)
+    return assigned
+
+
+# ---------------------------------------------------------------- teams
+
+
+def _split_teams(words: Sequence[Word], league: str | None) -> tuple[str, str] | None:
+    """ "Home - Away" in one cell: try every separator and keep the split whose sides normalise best."""
+    texts = [w.text for w in words]
+    options: list[tuple[str, str]] = []
+    for i, t in enumerate(texts):
+        if t.lower() in _SEPARATORS and 0 < i < len(texts) - 1:
+            options.append((" ".join(texts[:i]), " ".join(texts[i + 1 :])))
+    if not options:
+        # "Arsenal-Burnley" printed without spaces: any hyphen may be the separator.
+        joined = " ".join(texts)
+        for m in re.finditer(r"\s*[-\u2013\u2014]\s*", joined):
+            if m.start() > 0 and m.end() < len(joined):
+                options.append((joined[: m.start()], joined[m.end() :]))
+    if options:
+        return max(options, key=lambda o: _pair_score(o[0], o[1], league))
+    # Two team columns printed too close together read as one cell: split where both sides are clubs.
+    splits = [(" ".join(texts[:i]), " ".join(texts[i:])) for i in range(1, len(texts))]
+    known = [o for o in splits if _pair_score(o[0], o[1], league)[0] == 2]
+    return max(known, key=lambda o: _pair_score(o[0], o[1], league)) if known else None
+
+
+def _pair_score(home: str, away: str, league: str | None) -> tuple[int, float]:
+    a, b = normalize(home, league=league), normalize(away, league=league)
+    return (int(a.matched) + int(b.matched), a.score + b.score)
+
+
+def _teams(cells: list[Cell], league: str | None) -> tuple[str, str] | None:
+    if not cells:
+        return None
+    candidates: list[tuple[str, str]] = []
+    for a, b in itertools.pairwise(cells):
+        candidates.append((a.text, b.text))
+    for c in cells:
+        split = _split_teams(c.words, league)
+        if split:
+            candidates.append(split)
+    if not candidates:
+        return None
+    # Two team cells are the usual case; otherwise the pair that reads most like two known clubs.
+    if len(cells) == 2 and _split_teams(cells[0].words, league) is None:
+        first = candidates[0]
+        best_known = max(_pair_score(h, a, league)[0] for h, a in candidates)
+        if _pair_score(first[0], first[1], league)[0] >= best_known:
+            return first
+    return max(candidates, key=lambda c: _pair_score(c[0], c[1], league))
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass
+class _RowParts:
+    odds: list[Cell] = field(default_factory=list)
+    teams: list[Cell] = field(default_factory=list)
+    dates: list[tuple[int | None, int, int, int | None]] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    league: str | None = None
+
+
+def _parts(row: Row) -> _RowParts:
+    parts = _RowParts()
+    cells = _cells(row)
+    for i, cell in enumerate(cells):
+        text = cell.text
+        if parse_odds(text) is not None:
+            parts.odds.append(cell)
+            continue
+        if is_missing(text):
+            # A lone dash between two team cells separates them; elsewhere it is an odds not offered.
+            before = cells[i - 1] if i > 0 else None
+            after = cells[i + 1] if i + 1 < len(cells) else None
+            if before and after and _is_team_text(before.text) and _is_team_text(after.text):
+                parts.teams.append(cell)
+            else:
+                parts.odds.append(cell)
+            continue
+        rest = text
+        for d in reversed(find_dates(rest)):
+            parts.dates.append((d.year, d.month, d.day, d.weekday))
+            rest = rest[: d.start] + " " + rest[d.end :]
+        for t in reversed(find_times(rest)):
+            parts.times.insert(0, t.value)
+            rest = rest[: t.start] + " " + rest[t.end :]
+        rest = " ".join(rest.split()).strip(" -|,")
+        if not rest or rest.isdigit() or _WEEKDAY_WORDS.match(rest):
+            continue  # a date/time cell, an event code or a lone weekday
+        league = match_league(rest)
+        if league is not None:
+            parts.league = league.name
+            continue
+        if _HAS_LETTER.search(rest):
+            parts.teams.append(Cell(_team_words(cell.words, rest)))
+    parts.dates.reverse()
+    # Cells of one "Home - Away" separated by a lone dash cell merge back into one.
+    parts.teams = _merge_separated(parts.teams)
+    return parts
+
+
+def _team_words(words: tuple[Word, ...], rest: str) -> tuple[Word, ...]:
+    """The cell's words minus date, time and code words, so printed names stay exactly as printed."""
+    wanted = rest.split()
+    kept: list[Word] = []
+    for w in words:
+        if wanted and w.text == wanted[0]:
+            kept.append(w)
+            wanted.pop(0)
+    return tuple(kept) if kept else words
+
+
+def _merge_separated(cells: list[Cell]) -> list[Cell]:
+    merged: list[Cell] = []
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        if is_missing(c.text) and merged and i + 1 < len(cells):
+            merged[-1] = Cell(merged[-1].words + c.words + cells[i + 1].words)
+            i += 2
+            continue
+        merged.append(c)
+        i += 1
+    return merged
+
+
+def _is_team_text(text: str) -> bool:
+    return bool(_HAS_LETTER.search(text)) and parse_odds(text) is None and not find_times(text)
+
+
+def _is_game(parts: _RowParts) -> bool:
+    priced = sum(parse_odds(c.text) is not None for c in parts.odds)
+    return len(parts.odds) >= 3 and priced >= 2 and bool(parts.teams)
+
+
+# ---------------------------------------------------------------- document
+
+
+def _anchors(rows: Iterable[Row]) -> list[dt.date]:
+    """Every fully dated date on the coupon: the reference for dates printed without a year."""
+    found: list[dt.date] = []
+    for row in rows:
+        for d in find_dates(row.text):
+            if d.year is not None:
+                found.append(dt.date(d.year, d.month, d.day))
+    return found
+
+
+def _game(
+    parts: _RowParts, ctx: Context, page: int, anchors: list[dt.date], today: dt.date
+) -> dict[str, Any] | None:
+    league = parts.league or ctx.league
+    teams = _teams(parts.teams, league)
+    if teams is None:
+        return None
+    date = ctx.date
+    if parts.dates:
+        year, month, day, weekday = parts.dates[0]
+        date = to_date(DateMatch(year, month, day, weekday, 0, 0), anchors=anchors, today=today)
+    assigned = _assign(sorted(parts.odds, key=lambda c: c.x0), ctx.slots)
+    values: dict[str, dict[str, float | None]] = {}
+    if assigned is not None:
+        for cell, slot in assigned.items():
+            values.setdefault(slot.market, {})[slot.key] = parse_odds(cell.text)
+    else:
+        for cell, k in zip(sorted(parts.odds, key=lambda c: c.x0), MARKETS["1X2"], strict=False):
+            values.setdefault("1X2", {})[k] = parse_odds(cell.text)
+
+    def market(name: str) -> dict[str, Any] | None:
+        got = values.get(name, {})
+        if all(got.get(k) is not None for k in MARKETS[name]):
+            return {"market_type": name, "odds": {k: got[k] for k in MARKETS[name]}}
+        return None
+
+    home, away = (normalize(t.strip(), league=league) for t in teams)
+    return {
+        "league": league,
+        "date": date.isoformat() if date else None,
+        "time": parts.times[0] if parts.times else None,
+        "home_team": home.canonical,
+        "away_team": away.canonical,
+        "home_printed": home.printed,
+        "away_printed": away.printed,
+        "main_market": market("1X2"),
+        "additional_markets": [m for name in MARKETS if name != "1X2" and (m := market(name)) is not None],
+        "page": page,
+        # Internal: which names matched the table (dropped from the output by the profile).
+        "_matches": (home, away),
+    }
+
+
+def _heading(row: Row, ctx: Context, anchors: list[dt.date], today: dt.date) -> None:
+    """A row without odds that names a league and/or a date moves the context on."""
+    text = row.text
+    dates = find_dates(text)
+    rest = text
+    for d in reversed(dates):
+        rest = rest[: d.start] + " " + rest[d.end :]
+    rest = " ".join(rest.split()).strip(" -|,:")
+    league = match_league(rest) if rest else None
+    if league is not None:
+        ctx.league = league.name
+    # A date heading is a date, maybe with its league; a sentence with a date in it
+    # ("valid 21.11.2026 to 23.11.2026") is not.
+    if dates and len(dates) == 1 and (league is not None or len(rest.split()) <= 1):
+        d = dates[0]
+        ctx.date = to_date(d, anchors=anchors, today=today)
+
+
+def extract_games(pages: list[Page], *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every game on the pages, in reading order, with an internal ``_matches`` entry per game."""
+    today = today or clock.now().date()
+    blocks: list[tuple[int, list[Row]]] = []
+    for page in pages:
+        if not page.words:
+            continue
+        for words in _split_columns(list(page.words), page.width):
+            blocks.append((page.page, _rows(words)))
+    anchors = _anchors(r for _, rows in blocks for r in rows)
+    ctx = Context()
+    games: list[dict[str, Any]] = []
+    for page_no, rows in blocks:
+        for row in rows:
+            slots = _header_slots(row)
+            if slots is not None:
+                ctx.slots = slots
+                continue
+            parts = _parts(row)
+            if _is_game(parts):
+                game = _game(parts, ctx, page_no, anchors, today)
+                if game is not None:
+                    games.append(game)
+                if parts.league:
+                    ctx.league = parts.league
+                continue
+            _heading(row, ctx, anchors, today)
+    return games
+
+
+def team_matches(game: dict[str, Any]) -> tuple[TeamMatch, TeamMatch]:
+    home, away = game["_matches"]
+    return home, away
