@@ -87,8 +87,6 @@ class Job(BaseModel):
         if self.current_stage is Stage.OCR and self.ocr_pages_total:
             done = min(self.ocr_pages_done, self.ocr_pages_total)
             return low + (high - low) * done // self.ocr_pages_total
-        if self.current_stage is Stage.FINALIZE:
-            return low
         return low
 
     @computed_field  # type: ignore[prop-decorator]

@@ -22,7 +22,6 @@ class InboxMirror:
         self._pending: dict[Path, tuple[int, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="inbox-mirror", daemon=True)
-        self.sent: list[str] = []
 
     def start(self) -> InboxMirror:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -56,7 +55,6 @@ class InboxMirror:
             self._seen[path] = state
             self._pending.pop(path, None)
             sent.append(key)
-        self.sent.extend(sent)
         return sent
 
     def _key(self, path: Path) -> str:

@@ -11,7 +11,6 @@ import json
 import os
 import socket
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -299,12 +298,6 @@ class LocalStack:
             roleArn=_ROLE,
             type=self.template.resources[logical_id]["Properties"].get("Type", "STANDARD"),
         )
-
-    def iter_functions(self) -> Iterator[LocalFunction]:
-        for logical_id in self.template.of_type("AWS::Serverless::Function"):
-            fn = self.lambdas.get(self.physical_name(logical_id))
-            if fn:
-                yield fn
 
 
 def free_port(host: str = "127.0.0.1") -> int:

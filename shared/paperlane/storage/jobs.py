@@ -111,11 +111,8 @@ class JobRepository:
 
     def requeue(self, job_id: str, *, password: str | None) -> bool:
         """Reset a finished job so it can run again (a re-run, or a new password for an encrypted PDF)."""
-        expression = (
-            "SET #status = :queued, current_stage = :stage, pages_done = :zero, pages_needing_ocr = :zero, "
-            "ocr_pages_total = :zero, ocr_pages_done = :zero, "
-            "auto_process = :true, updated_at = :now REMOVE #error, completed_at, started_at, result_key"
-        )
+        sets = "#status = :queued, current_stage = :stage, pages_done = :zero, pages_needing_ocr = :zero, "
+        sets += "ocr_pages_total = :zero, ocr_pages_done = :zero, auto_process = :true, updated_at = :now"
         names_values: dict[str, Any] = {
             ":queued": JobStatus.QUEUED.value,
             ":stage": Stage.QUEUED.value,
@@ -123,8 +120,9 @@ class JobRepository:
             ":true": True,
         }
         if password:
-            expression = expression.replace("updated_at = :now", "updated_at = :now, pdf_password = :pw")
+            sets += ", pdf_password = :pw"
             names_values[":pw"] = password
+        expression = f"SET {sets} REMOVE #error, completed_at, started_at, result_key"
         return self._update(
             job_id,
             expression,
