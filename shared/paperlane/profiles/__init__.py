@@ -6,10 +6,13 @@ from paperlane.errors import InvalidRequest
 from paperlane.profiles.base import Profile, ProfileResult
 from paperlane.profiles.football import FootballOddsProfile
 from paperlane.profiles.generic import GenericProfile
+from paperlane.profiles.sale_deed import SaleDeedProfile
 
-_BUILT_IN: dict[str, Profile] = {p.name: p for p in (GenericProfile(), FootballOddsProfile())}
+_BUILT_IN: dict[str, Profile] = {
+    p.name: p for p in (GenericProfile(), FootballOddsProfile(), SaleDeedProfile())
+}
 # Planned profiles: accepted nowhere yet, named in the error so users know they are coming.
-_PLANNED = ("sale_deed",)
+_PLANNED: tuple[str, ...] = ()
 
 
 def names() -> list[str]:
