@@ -10,12 +10,16 @@ from paperlane.local.quiet import quiet_logs
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[object]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     from paperlane.local.stack import LocalStack
 
     quiet_logs("ERROR")
-    with LocalStack() as local:
-        yield local
+    # The stack's JWT keys go to a throwaway home, never the developer's ~/.config/paperlane.
+    home = tmp_path_factory.mktemp("paperlane-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PAPERLANE_HOME", str(home))
+        with LocalStack() as local:
+            yield local
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,32 @@ class OcrSettings(StoreSettings):
     ocr_dpi: int = Field(alias="OCR_DPI", default=300, ge=72, le=600)
 
 
-class ApiSettings(PipelineSettings):
+class AuthSettings(_EnvModel):
+    """Users, API keys, tokens and rate limits. Secrets never live here: only where to find them."""
+
+    auth_table: str = Field(alias="AUTH_TABLE", min_length=3)
+    # On AWS the signing keys are a Secrets Manager secret (created by the template). Locally they are a
+    # generated file outside the repository; the file wins when both are set.
+    jwt_secret_arn: str = Field(alias="JWT_SECRET_ARN", default="")
+    jwt_keys_file: str = Field(alias="JWT_KEYS_FILE", default="")
+    jwt_issuer: str = Field(alias="JWT_ISSUER", default="paperlane")
+    jwt_audience: str = Field(alias="JWT_AUDIENCE", default="paperlane-api")
+    access_token_ttl_seconds: int = Field(alias="ACCESS_TOKEN_TTL_SECONDS", default=24 * 3600, ge=60)
+    refresh_token_ttl_seconds: int = Field(alias="REFRESH_TOKEN_TTL_SECONDS", default=14 * 24 * 3600, ge=60)
+    jwt_leeway_seconds: int = Field(alias="JWT_LEEWAY_SECONDS", default=60, ge=0, le=600)
+    # After a rotation, tokens signed with a retired key stay valid this long (at least one token lifetime).
+    jwt_key_grace_seconds: int = Field(alias="JWT_KEY_GRACE_SECONDS", default=48 * 3600, ge=0)
+    login_max_failures: int = Field(alias="LOGIN_MAX_FAILURES", default=5, ge=1)
+    login_lockout_seconds: int = Field(alias="LOGIN_LOCKOUT_SECONDS", default=900, ge=1)
+    # Requests per minute. `memory` counts in the process (the local stack); on AWS, API Gateway usage
+    # plans enforce the limits, so the template sets `off`.
+    rate_limit_backend: str = Field(alias="RATE_LIMIT_BACKEND", default="memory", pattern="^(memory|off)$")
+    rate_limit_anonymous: int = Field(alias="RATE_LIMIT_ANONYMOUS", default=100, ge=1)
+    rate_limit_authenticated: int = Field(alias="RATE_LIMIT_AUTHENTICATED", default=1000, ge=1)
+    rate_limit_admin: int = Field(alias="RATE_LIMIT_ADMIN", default=10_000, ge=1)
+
+
+class ApiSettings(PipelineSettings, AuthSettings):
     # A multipart body travels base64-encoded in a synchronous Lambda payload (6 MB), so ~4 MiB of file.
     max_upload_bytes: int = Field(alias="MAX_UPLOAD_BYTES", default=4 * 1024 * 1024, gt=0)
     presigned_max_bytes: int = Field(alias="PRESIGNED_MAX_BYTES", default=200 * 1024 * 1024, gt=0)
@@ -96,3 +121,49 @@ def load(model: type[S]) -> S:
 def _load_cached(model: type[S], items: tuple[tuple[str, str], ...]) -> S:
     settings: S = model.model_validate(dict(items))
     return settings
+
+
+class LlmSettings(_EnvModel):
+    """The LLM extraction backend (paperlane.llm). ``none`` (rules only) is the default: no model runs
+    locally. Which backend settings are required is checked when a backend is built, with the stable
+    code LLM_NOT_CONFIGURED, so a rules-only deployment never needs them."""
+
+    llm_backend: str = Field(alias="LLM_BACKEND", default="none", pattern="^(none|bedrock|openai)$")
+    # Bedrock model or inference-profile id, or the model name an OpenAI-compatible server knows.
+    llm_model_id: str = Field(alias="LLM_MODEL_ID", default="")
+    # OpenAI-compatible servers (Ollama, vLLM): the URL that ends before /chat/completions.
+    llm_base_url: str = Field(alias="LLM_BASE_URL", default="", pattern=r"^(https?://\S+)?$")
+    # The NAME of the variable holding the API key (never the key itself); empty: no key is sent.
+    llm_api_key_env: str = Field(alias="LLM_API_KEY_ENV", default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    # Bedrock's region; empty: the function's own region.
+    llm_region: str = Field(alias="LLM_REGION", default="")
+    llm_max_tokens: int = Field(alias="LLM_MAX_TOKENS", default=4096, ge=16, le=65_536)
+    llm_temperature: float = Field(alias="LLM_TEMPERATURE", default=0.0, ge=0.0, le=2.0)
+    llm_timeout_seconds: float = Field(alias="LLM_TIMEOUT_SECONDS", default=120.0, gt=0, le=900)
+    # Document text per model call, in estimated tokens; longer documents are cut into chunks.
+    llm_chunk_token_budget: int = Field(alias="LLM_CHUNK_TOKEN_BUDGET", default=8000, ge=200, le=500_000)
+    # A cost guard: a document needing more chunks than this fails with TOO_LARGE before any call.
+    llm_max_chunks: int = Field(alias="LLM_MAX_CHUNKS", default=64, ge=1, le=10_000)
+    # Answers tried per chunk when the model's output is not valid JSON for the schema.
+    llm_max_attempts: int = Field(alias="LLM_MAX_ATTEMPTS", default=3, ge=1, le=10)
+    # Retries of one call on throttling or a 5xx, with exponential backoff and full jitter.
+    llm_max_retries: int = Field(alias="LLM_MAX_RETRIES", default=4, ge=0, le=20)
+    llm_backoff_base_seconds: float = Field(alias="LLM_BACKOFF_BASE_SECONDS", default=1.0, ge=0, le=60)
+    llm_backoff_max_seconds: float = Field(alias="LLM_BACKOFF_MAX_SECONDS", default=30.0, ge=0, le=900)
+    # Consecutive backend failures that open the circuit breaker, and how long it then stays open.
+    llm_breaker_threshold: int = Field(alias="LLM_BREAKER_THRESHOLD", default=5, ge=1, le=1000)
+    llm_breaker_cooldown_seconds: float = Field(alias="LLM_BREAKER_COOLDOWN_SECONDS", default=60.0, ge=0)
+    # JSON: {"<model id>": {"input": USD per million tokens, "output": USD per million tokens}, ...}.
+    llm_prices: str = Field(alias="LLM_PRICES", default="")
+
+
+class ExportSettings(ApiSettings):
+    """The export API. An export above either limit is written to S3 and served by a presigned URL:
+    a Lambda response is at most 6 MB, and binary bodies travel base64-encoded (+33%)."""
+
+    export_inline_max_rows: int = Field(alias="EXPORT_INLINE_MAX_ROWS", default=20_000, gt=0)
+    # Estimated from the values (about the CSV size; XLSX compresses well below it).
+    export_inline_max_bytes: int = Field(alias="EXPORT_INLINE_MAX_BYTES", default=4 * 1024 * 1024, gt=0)
+    export_url_expiry_seconds: int = Field(
+        alias="EXPORT_URL_EXPIRY_SECONDS", default=900, gt=0, le=7 * 24 * 3600
+    )

@@ -82,6 +82,42 @@ class Conflict(PaperlaneError):
     http_status = 409
 
 
+# --- Who is calling (API) -----------------------------------------------------------------------------
+
+
+class HeaderedError(PaperlaneError):
+    """An API error that carries response headers (WWW-Authenticate, Retry-After...)."""
+
+    def __init__(
+        self, message: str, *, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, details=details)
+        self.headers = headers or {}
+
+
+class Unauthorized(HeaderedError):
+    """No credential, or one that is expired, tampered with or revoked."""
+
+    code = "UNAUTHORIZED"
+    http_status = 401
+
+
+class AccountLocked(Unauthorized):
+    code = "ACCOUNT_LOCKED"
+
+
+class Forbidden(PaperlaneError):
+    """A valid credential whose roles do not grant the route's permission."""
+
+    code = "FORBIDDEN"
+    http_status = 403
+
+
+class RateLimited(HeaderedError):
+    code = "RATE_LIMITED"
+    http_status = 429
+
+
 # --- Infrastructure errors: worth a retry. -----------------------------------------------------------
 
 
@@ -114,3 +150,31 @@ _RUNTIME_ERRORS = {
     "Sandbox.Timedout": "TIMEOUT",
     "Runtime.ExitError": "PROCESS_CRASHED",
 }
+
+
+# --- LLM extraction (paperlane.llm) ------------------------------------------------------------------
+
+
+class ModelUnavailable(TransientError):
+    """The LLM backend is throttling or failing (retries spent, or its circuit breaker is open).
+
+    Transient on purpose: the state machine waits and retries the step instead of failing the document.
+    """
+
+    code = "MODEL_UNAVAILABLE"
+
+
+class LlmNotConfigured(PaperlaneError):
+    """An LLM profile ran where no LLM backend is configured (``LLM_BACKEND=none``, the local default),
+    or the configured backend lacks a setting it needs (model id, base URL, API key)."""
+
+    code = "LLM_NOT_CONFIGURED"
+    http_status = 501
+
+
+class LlmRequestRejected(PaperlaneError):
+    """The LLM backend refused the request for a reason a retry will not fix: access denied, unknown
+    model, a request it cannot accept. Details carry the backend's error code, never document text."""
+
+    code = "LLM_REQUEST_REJECTED"
+    http_status = 502

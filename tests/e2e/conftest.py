@@ -9,11 +9,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from paperlane.local.stack import free_port
+
+ADMIN_PASSWORD = "e2e admin password 1"
 
 
 @dataclass
@@ -21,9 +24,14 @@ class Server:
     base: str
     inbox: Path
     log: Path
+    admin_token: str = ""
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base, timeout=30)
+        """A client signed in as the first admin (signed in once: sign-in is rate-limited per address)."""
+        return self.anonymous(headers={"Authorization": f"Bearer {self.admin_token}"})
+
+    def anonymous(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.base, timeout=30, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +53,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                "PYTHONUNBUFFERED": "1",
+                "PAPERLANE_HOME": str(root / "home"),
+                "PAPERLANE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            },
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -61,7 +77,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 pytest.fail(f"paperlane serve did not answer within 90 s:\n{log.read_text()}")
             time.sleep(0.3)
-        yield Server(base=base, inbox=inbox, log=log)
+        login = httpx.post(f"{base}/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+        assert login.status_code == 200, login.text
+        yield Server(base=base, inbox=inbox, log=log, admin_token=login.json()["access_token"])
     finally:
         proc.terminate()
         try:

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from paperlane.local.server import build_app
+from paperlane.auth.roles import Role
 from paperlane.local.stack import LocalStack
+from tests.auth_helpers import signed_in_client
 from tests.pdfgen import encrypted_pdf, text_pdf
 
 
 @pytest.fixture(scope="module")
 def client(stack: LocalStack) -> Iterator[TestClient]:
-    with TestClient(build_app(stack)) as c:
+    with signed_in_client(stack, "api-operator", Role.OPERATOR) as c:
         yield c
 
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pymupdf", "fitz", "pdfminer", "onnxruntime", "pytesseract", "openpyxl", "cv2", "moto")
-API_FUNCTIONS = ("upload", "status", "intake", "record_failure")
+API_FUNCTIONS = ("upload", "status", "auth", "authorizer", "intake", "record_failure")
 # Generous: shared CI machines are noisy. A regression that imports PyMuPDF or moto blows well past it.
 IMPORT_BUDGET_SECONDS = 3.0
 

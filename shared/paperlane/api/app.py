@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
 
 from paperlane import __version__
 from paperlane.api import errors
 from paperlane.api.schemas import ErrorEnvelope
+from paperlane.api.security import QUOTA_STATE, authorize
+from paperlane.auth.ratelimit import FixedWindowLimiter
 
 DESCRIPTION = """Paperlane turns PDFs into structured data.
 
-Upload PDFs (`POST /api/v1/upload`, or `POST /api/v1/uploads` for large files), follow their jobs
-(`GET /api/v1/process/status/{job_id}`), and read results (`GET /api/v1/jobs/{job_id}/result`).
+Sign in with `POST /auth/login` and send `Authorization: Bearer <access_token>`, or send an API key
+as `X-API-Key`. Upload PDFs (`POST /api/v1/upload`, or `POST /api/v1/uploads` for large files),
+follow their jobs (`GET /api/v1/process/status/{job_id}`), and read results
+(`GET /api/v1/jobs/{job_id}/result`).
 Every error is `{"error": {"code", "message", "details", "timestamp"}}`.
 """
 
@@ -24,10 +29,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorEnvelope, "description": description}
     for status, description in (
         (400, "Invalid request or JSON"),
+        (401, "Missing, expired or invalid credential"),
+        (403, "Your roles do not allow this"),
         (404, "Not found"),
         (409, "Conflict with the job's state"),
         (413, "Too large"),
         (422, "Invalid parameters"),
+        (429, "Too many requests (see Retry-After)"),
         (500, "Internal error"),
     )
 }
@@ -47,10 +55,22 @@ def create_app(
     if docs:
         _serve_docs(app)
     app.state.environment = dict(environment) if environment is not None else None
+    app.state.limiter = FixedWindowLimiter()
     errors.install(app)
+    app.middleware("http")(_rate_limit_headers)
     for router in routers:
-        app.include_router(router, responses=ERROR_RESPONSES)
+        # Every route passes the door: credential, permission (paperlane.auth.policy), rate limit.
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=[Depends(authorize)])
     return app
+
+
+async def _rate_limit_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    response = await call_next(request)
+    quota = getattr(request.state, QUOTA_STATE, None)
+    if quota is not None:
+        for name, value in quota.headers().items():
+            response.headers.setdefault(name, value)
+    return response
 
 
 def _serve_docs(app: FastAPI) -> None:

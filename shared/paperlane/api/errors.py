@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperlane import clock
-from paperlane.errors import PaperlaneError
+from paperlane.errors import HeaderedError, PaperlaneError
 from paperlane.observability import logger
 
 _HTTP_CODES = {
@@ -49,7 +49,10 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(PaperlaneError)
     async def _domain(_: Request, exc: PaperlaneError) -> JSONResponse:
-        return envelope(exc.http_status, exc.code, exc.message, exc.details)
+        response = envelope(exc.http_status, exc.code, exc.message, exc.details)
+        if isinstance(exc, HeaderedError):
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,50 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from paperlane import __version__, clock, ids, profiles
+from paperlane.api.access import owner_filter, result_of, visible_job
 from paperlane.api.deps import StoresDep
 from paperlane.api.schemas import BatchDetail, BatchList, Health, JobList, QueueCounts
-from paperlane.errors import Conflict, NotFound
+from paperlane.api.security import PrincipalDep
+from paperlane.auth.roles import Principal
+from paperlane.errors import NotFound
 from paperlane.jobs import Job, JobStatus
 
 router = APIRouter(tags=["status"])
-# Results larger than this are served from S3 (API Gateway and Lambda limit response size).
-INLINE_RESULT_BYTES = 5 * 1024 * 1024
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page")]
 
 
-def _job(stores: StoresDep, job_id: str) -> Job:
-    if not ids.is_job_id(job_id):
-        raise NotFound(f"No job with id {job_id!r}: job ids are 32 hexadecimal characters.")
-    return stores.jobs.get(job_id)
+def _job(stores: StoresDep, job_id: str, principal: Principal) -> Job:
+    return visible_job(stores, job_id, principal)
 
 
 @router.get("/api/v1/process/status/{job_id}", response_model=Job, summary="A job's status and progress")
-def job_status(job_id: str, stores: StoresDep) -> Job:
-    return _job(stores, job_id)
+def job_status(job_id: str, stores: StoresDep, principal: PrincipalDep) -> Job:
+    return _job(stores, job_id, principal)
 
 
 @router.get("/api/v1/jobs/{job_id}", response_model=Job, summary="One job")
-def get_job(job_id: str, stores: StoresDep) -> Job:
-    return _job(stores, job_id)
+def get_job(job_id: str, stores: StoresDep, principal: PrincipalDep) -> Job:
+    return _job(stores, job_id, principal)
 
 
 @router.get("/api/v1/jobs", response_model=JobList, summary="Jobs, newest first")
 def list_jobs(
     stores: StoresDep,
+    principal: PrincipalDep,
     status: JobStatus | None = None,
     batch_id: Annotated[str | None, Query(pattern=r"^b-[0-9a-z]{6,40}$")] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> JobList:
-    page = stores.jobs.list_jobs(status=status, batch_id=batch_id, limit=limit, cursor=cursor)
+    page = stores.jobs.list_jobs(
+        status=status, batch_id=batch_id, owner=owner_filter(principal), limit=limit, cursor=cursor
+    )
     return JobList(items=page.items, count=len(page.items), next_cursor=page.next_cursor)
 
 
@@ -54,32 +56,31 @@ def list_jobs(
     summary="The job's extracted data (the profile's JSON)",
     responses={200: {"content": {"application/json": {}}}, 303: {"description": "Large: fetch from S3"}},
 )
-def job_result(job_id: str, stores: StoresDep) -> Response:
-    job = _job(stores, job_id)
-    if job.status is not JobStatus.COMPLETED or not job.result_key:
-        raise Conflict(
-            f"Job {job_id} is {job.status.value}; results exist once it is completed.",
-            details={"status": job.status.value},
-        )
-    if int(stores.documents.head(job.result_key)["size"]) > INLINE_RESULT_BYTES:
-        return RedirectResponse(stores.documents.presigned_get(job.result_key), status_code=303)
-    result: dict[str, Any] = stores.documents.get_json(job.result_key)
+def job_result(job_id: str, stores: StoresDep, principal: PrincipalDep) -> Response:
+    job = _job(stores, job_id, principal)
+    result = result_of(stores, job, principal)
+    if isinstance(result, Response):
+        return result
     return JSONResponse(
         {"job_id": job.job_id, "status": job.status.value, "filename": job.filename, **result}
     )
 
 
 @router.get("/api/v1/batches", response_model=BatchList, summary="Batches, newest first")
-def list_batches(stores: StoresDep, limit: Limit = 50, cursor: Cursor = None) -> BatchList:
-    page = stores.jobs.list_batches(limit=limit, cursor=cursor)
+def list_batches(
+    stores: StoresDep, principal: PrincipalDep, limit: Limit = 50, cursor: Cursor = None
+) -> BatchList:
+    page = stores.jobs.list_batches(owner=owner_filter(principal), limit=limit, cursor=cursor)
     return BatchList(items=page.items, count=len(page.items), next_cursor=page.next_cursor)
 
 
 @router.get("/api/v1/batches/{batch_id}", response_model=BatchDetail, summary="A batch with its jobs")
-def get_batch(batch_id: str, stores: StoresDep) -> BatchDetail:
+def get_batch(batch_id: str, stores: StoresDep, principal: PrincipalDep) -> BatchDetail:
     if not ids.is_batch_id(batch_id):
         raise NotFound(f"No batch with id {batch_id!r}.")
     batch = stores.jobs.get_batch(batch_id)
+    if not principal.sees_all_jobs() and batch.owner != principal.username:
+        raise NotFound(f"No batch with id {batch_id!r}.")
     jobs: list[Job] = []
     cursor = None
     while True:

@@ -16,6 +16,8 @@ from paperlane.api.schemas import (
     UploadedJob,
     UploadResponse,
 )
+from paperlane.api.security import PrincipalDep
+from paperlane.auth.roles import Principal
 from paperlane.errors import InvalidRequest, NotFound, TooLarge
 from paperlane.jobs import Batch, Job
 from paperlane.pipeline import submission
@@ -57,6 +59,7 @@ def _uploaded(job: Job, duplicate: bool) -> UploadedJob:
 async def upload(
     settings: SettingsDep,
     stores: StoresDep,
+    principal: PrincipalDep,
     file: Annotated[list[UploadFile], File(description="One or more PDF files, each in a `file` field")],
     profile: Annotated[str, Form(description="Extraction profile")] = "generic",
     priority: Annotated[int, Form(ge=0, le=4, description="0 (lowest) to 4 (highest)")] = 2,
@@ -80,6 +83,7 @@ async def upload(
             password=password or None,
             auto_process=auto_process,
             batch_id=batch_id,
+            owner=principal.username,
         )
         done = submission.submit(stores, settings, data, sub)
         results.append(_uploaded(done.job, done.duplicate))
@@ -87,7 +91,14 @@ async def upload(
         return UploadResponse(job_id=results[0].job_id, jobs=results)
     job_ids = [r.job_id for r in results]
     stores.jobs.create_batch(
-        Batch(batch_id=batch_id, name=batch_name, profile=profile, priority=priority, job_ids=job_ids)
+        Batch(
+            batch_id=batch_id,
+            name=batch_name,
+            owner=principal.username,
+            profile=profile,
+            priority=priority,
+            job_ids=job_ids,
+        )
     )
     return UploadResponse(batch_id=batch_id, job_ids=job_ids, jobs=results)
 
@@ -98,7 +109,9 @@ async def upload(
     response_model=PresignResponse,
     summary="Presigned S3 POSTs for large files: the browser sends the files straight to S3",
 )
-def presign(request: PresignRequest, settings: SettingsDep, stores: StoresDep) -> PresignResponse:
+def presign(
+    request: PresignRequest, settings: SettingsDep, stores: StoresDep, principal: PrincipalDep
+) -> PresignResponse:
     profiles.get(request.profile)
     for f in request.files:
         if f.size_bytes and f.size_bytes > settings.presigned_max_bytes:
@@ -110,6 +123,7 @@ def presign(request: PresignRequest, settings: SettingsDep, stores: StoresDep) -
     batch = Batch(
         batch_id=ids.new_batch_id(),
         name=request.batch_name,
+        owner=principal.username,
         profile=request.profile,
         priority=request.priority,
     )
@@ -138,17 +152,29 @@ def presign(request: PresignRequest, settings: SettingsDep, stores: StoresDep) -
     response_model=Job,
     summary="Start a queued job, or run a finished one again (optionally with a PDF password)",
 )
-def process(job_id: str, settings: SettingsDep, stores: StoresDep, body: ProcessRequest | None = None) -> Job:
-    _check_id(job_id)
+def process(
+    job_id: str,
+    settings: SettingsDep,
+    stores: StoresDep,
+    principal: PrincipalDep,
+    body: ProcessRequest | None = None,
+) -> Job:
+    _check_owned(stores, job_id, principal)
     return submission.rerun(stores, settings, job_id, password=body.password if body else None)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=Job, summary="Cancel a queued or running job")
-def cancel(job_id: str, stores: StoresDep) -> Job:
-    _check_id(job_id)
+def cancel(job_id: str, stores: StoresDep, principal: PrincipalDep) -> Job:
+    _check_owned(stores, job_id, principal)
     return submission.cancel(stores, job_id)
 
 
-def _check_id(job_id: str) -> None:
+def _check_owned(stores: StoresDep, job_id: str, principal: Principal) -> None:
+    """Operators control their own jobs; admins control all. Others' jobs look absent."""
     if not ids.is_job_id(job_id):
         raise NotFound(f"No job with id {job_id!r}: job ids are 32 hexadecimal characters.")
+    if principal.is_admin:
+        return
+    job = stores.jobs.find(job_id)
+    if job is None or job.owner != principal.username:
+        raise NotFound(f"No job with id {job_id!r}.")

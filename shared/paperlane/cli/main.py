@@ -1,4 +1,5 @@
-"""The `paperlane` command: `serve` (the local stack over HTTP) and `process` (files -> JSON or Excel)."""
+"""The `paperlane` command: `serve` (the local stack over HTTP), `process` (files -> JSON or Excel),
+`users create` and `auth rotate-key`."""
 
 from __future__ import annotations
 
@@ -53,6 +54,41 @@ def _parser() -> argparse.ArgumentParser:
         help="Seconds to wait before cancelling unfinished documents (default 900)",
     )
     process.add_argument("--quiet", action="store_true", help="No progress bars")
+
+    users = sub.add_parser("users", help="Manage users (the first admin on AWS, or a running serve).")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    create = users_sub.add_parser(
+        "create",
+        help="Create a user. Password: $PAPERLANE_NEW_PASSWORD, --password-stdin, or generated (shown once).",
+    )
+    create.add_argument("username")
+    create.add_argument(
+        "--role", action="append", required=True, choices=["admin", "operator", "viewer"], dest="roles"
+    )
+    create.add_argument("--email", default=None)
+    where = create.add_mutually_exclusive_group()
+    where.add_argument("--table", default=None, help="The AWS auth table (stack output AuthTableName)")
+    where.add_argument(
+        "--api",
+        default=None,
+        help="A running API (default http://127.0.0.1:8000) with $PAPERLANE_TOKEN or $PAPERLANE_API_KEY",
+    )
+    create.add_argument("--password-stdin", action="store_true", help="Read the password from stdin")
+
+    auth = sub.add_parser("auth", help="JWT signing keys.")
+    auth_sub = auth.add_subparsers(dest="auth_command", required=True)
+    rotate = auth_sub.add_parser(
+        "rotate-key", help="New signing key; tokens signed with the old one stay valid for the grace period."
+    )
+    rotate_where = rotate.add_mutually_exclusive_group()
+    rotate_where.add_argument("--secret-id", default=None, help="The AWS secret (stack output JwtSecretArn)")
+    rotate_where.add_argument(
+        "--keys-file", type=Path, default=None, help="Local key file (default $PAPERLANE_HOME/jwt-keys.json)"
+    )
+
+    from paperlane.cli import export
+
+    export.add_parser(sub)
     return parser
 
 
@@ -78,8 +114,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=args.host, port=args.port, s3_port=args.s3_port, inbox=args.inbox, log_level=args.log_level
         )
 
+    if args.command == "users":
+        from paperlane.cli.accounts import create_user
+
+        return create_user(
+            args.username,
+            args.roles,
+            email=args.email,
+            table=args.table,
+            api=args.api,
+            password_stdin=args.password_stdin,
+        )
+    if args.command == "auth":
+        from paperlane.cli.accounts import rotate_key
+
+        return rotate_key(secret_id=args.secret_id, keys_file=args.keys_file)
+
     from paperlane import profiles
-    from paperlane.errors import InvalidRequest
+    from paperlane.errors import InvalidRequest, PaperlaneError
 
     try:
         files = _expand(args.files)
@@ -93,17 +145,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
 
+    if args.command == "export":
+        from paperlane.cli.export import run_export
+
+        try:
+            out, rows = run_export(args, files)
+        except InvalidRequest as exc:
+            parser.error(exc.message)
+        except PaperlaneError as exc:  # NotFound: nothing to export
+            print(f"paperlane export: {exc.message}", file=sys.stderr)
+            return 1
+        print(f"Wrote {out} ({rows} rows)", file=sys.stderr)
+        return 0
+
     from paperlane.cli.process import process
 
     documents = process(
         files, profile=args.profile, password=args.password, timeout=args.timeout, progress=not args.quiet
     )
     if args.fmt == "xlsx":
-        from paperlane.export.documents_xlsx import write_documents_workbook
+        from paperlane.export.entries import write_entries_workbook
 
         out = args.out or Path("paperlane.xlsx")
-        write_documents_workbook(documents, out)
-        print(f"Wrote {out} ({len(documents)} documents)", file=sys.stderr)
+        kind = write_entries_workbook(documents, out)
+        print(f"Wrote {out} ({len(documents)} documents, {kind})", file=sys.stderr)
     else:
         text = json.dumps({"documents": documents}, ensure_ascii=False, indent=2)
         if args.out:

@@ -19,6 +19,13 @@ def serve(*, host: str, port: int, s3_port: int, inbox: Path | None, log_level: 
             f"S3 endpoint {services.s3_endpoint}",
             file=sys.stderr,
         )
+        if services.admin_password:
+            # Shown once: it is stored only as a scrypt hash.
+            print(
+                f"First admin: {services.admin} / {services.admin_password}  (shown once; set "
+                "PAPERLANE_ADMIN_PASSWORD to choose it)",
+                file=sys.stderr,
+            )
         if services.inbox:
             print(f"Drop folder: {services.inbox.folder.resolve()} -> s3 inbox/", file=sys.stderr)
         uvicorn.run(services.app, host=host, port=port, log_level=log_level.lower())

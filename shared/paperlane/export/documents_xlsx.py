@@ -9,17 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Excel's limit for one cell.
-_MAX_CELL = 32_767
+from paperlane.export.cells import safe_cell
 
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value[:_MAX_CELL]
-        if value.startswith(_FORMULA_START):
-            return "'" + value
-    return value
+__all__ = ["safe_cell", "write_documents_workbook"]
 
 
 def write_documents_workbook(documents: list[dict[str, Any]], out: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,9 +10,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from paperlane.api import status, upload
+from paperlane.api import auth, documents, export, status, upload
 from paperlane.api.app import create_app
-from paperlane.config import PipelineSettings
+from paperlane.auth.factory import auth_service
+from paperlane.config import AuthSettings, PipelineSettings
 from paperlane.local.inbox import InboxMirror
 from paperlane.local.stack import LocalStack
 from paperlane.pipeline.context import stores
@@ -19,7 +21,15 @@ from paperlane.pipeline.context import stores
 
 def build_app(stack: LocalStack) -> FastAPI:
     """Every API router on one app, with the API functions' environment from template.yaml."""
-    return create_app(upload.router, status.router, environment=stack.api_environment(), docs=True)
+    return create_app(
+        auth.router,
+        upload.router,
+        status.router,
+        documents.router,
+        export.router,
+        environment=stack.api_environment(),
+        docs=True,
+    )
 
 
 @dataclass
@@ -28,6 +38,9 @@ class LocalServices:
     app: FastAPI
     s3_endpoint: str
     inbox: InboxMirror | None
+    # The first admin's name, and its password when it was generated (printed once, never stored).
+    admin: str
+    admin_password: str | None
 
 
 @contextmanager
@@ -46,8 +59,27 @@ def local_services(
         if inbox is not None:
             settings = PipelineSettings.model_validate(stack.api_environment())
             mirror = InboxMirror(inbox, stores(settings).documents).start()
-        yield LocalServices(stack=stack, app=build_app(stack), s3_endpoint=stack.endpoint, inbox=mirror)
+        admin, password = bootstrap_admin(stack)
+        yield LocalServices(
+            stack=stack,
+            app=build_app(stack),
+            s3_endpoint=stack.endpoint,
+            inbox=mirror,
+            admin=admin,
+            admin_password=password,
+        )
     finally:
         if mirror:
             mirror.stop()
         stack.stop()
+
+
+def bootstrap_admin(stack: LocalStack) -> tuple[str, str | None]:
+    """Create the first admin: PAPERLANE_ADMIN_USERNAME (default ``admin``) with the password in
+    PAPERLANE_ADMIN_PASSWORD, or a generated one returned to print once. No default password exists."""
+    username = os.environ.get("PAPERLANE_ADMIN_USERNAME", "admin").strip().lower()
+    settings = AuthSettings.model_validate(stack.api_environment())
+    generated = auth_service(settings).bootstrap_admin(
+        username, os.environ.get("PAPERLANE_ADMIN_PASSWORD") or None
+    )
+    return username, generated

@@ -23,7 +23,7 @@ from paperlane.pipeline import context
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TEMPLATE = PROJECT_ROOT / "template.yaml"
 # Functions whose routers the local API mounts; their environments are merged for it.
-API_FUNCTIONS = ("UploadFunction", "StatusFunction")
+API_FUNCTIONS = ("UploadFunction", "StatusFunction", "AuthFunction", "ExportFunction")
 _ROLE = f"arn:aws:iam::{ACCOUNT}:role/paperlane-local"
 
 _STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
@@ -49,8 +49,14 @@ class LocalStack:
         self.host = host
         # moto's HTTP endpoint: worker processes and browsers (presigned POSTs) reach the stack here.
         self.endpoint = f"http://{host}:{endpoint_port or free_port(host)}"
-        # Extra variables for every function; presigned URLs point at the local endpoint.
-        self.overrides = {"S3_PUBLIC_ENDPOINT": self.endpoint, **(overrides or {})}
+        # Extra variables for every function: presigned URLs point at the local endpoint; JWT keys live
+        # in a file outside the repository; there is no API Gateway, so the API counts requests itself.
+        self.overrides = {
+            "S3_PUBLIC_ENDPOINT": self.endpoint,
+            "JWT_KEYS_FILE": str(local_home() / "jwt-keys.json"),
+            "RATE_LIMIT_BACKEND": "memory",
+            **(overrides or {}),
+        }
         self._pool: WorkerPool | None = None
         self.lambdas = InProcessLambdas()
         self._mock: Any = None
@@ -298,6 +304,15 @@ class LocalStack:
             roleArn=_ROLE,
             type=self.template.resources[logical_id]["Properties"].get("Type", "STANDARD"),
         )
+
+
+def local_home() -> Path:
+    """Where the local stack keeps what must not be in the repository (the JWT signing keys)."""
+    configured = os.environ.get("PAPERLANE_HOME")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "paperlane"
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -1,0 +1,67 @@
+"""Per-caller request limits in fixed one-minute windows (the local stack's; AWS uses usage plans)."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from paperlane.auth.roles import Principal
+from paperlane.config import AuthSettings
+
+WINDOW_SECONDS = 60
+
+
+class Quota(BaseModel):
+    allowed: bool
+    limit: int
+    remaining: int
+    # Epoch seconds when the window resets.
+    reset: int
+
+    def headers(self) -> dict[str, str]:
+        out = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+        if not self.allowed:
+            out["Retry-After"] = str(max(1, self.reset - math.floor(time.time())))
+        return out
+
+
+class FixedWindowLimiter:
+    def __init__(self, window: int = WINDOW_SECONDS, now: Callable[[], float] = time.time) -> None:
+        self._window = window
+        self._now = now
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    def hit(self, key: str, limit: int) -> Quota:
+        now = self._now()
+        start = int(now // self._window) * self._window
+        with self._lock:
+            window, count = self._counts.get(key, (start, 0))
+            if window != start:
+                window, count = start, 0
+            allowed = count < limit
+            if allowed:
+                count += 1
+            self._counts[key] = (window, count)
+            if len(self._counts) > 50_000:
+                self._counts = {k: v for k, v in self._counts.items() if v[0] == start}
+        return Quota(
+            allowed=allowed, limit=limit, remaining=max(0, limit - count), reset=start + self._window
+        )
+
+
+def limit_for(principal: Principal | None, settings: AuthSettings) -> tuple[str, int]:
+    """(the bucket's kind, its per-minute limit) for a caller."""
+    if principal is None:
+        return "anonymous", settings.rate_limit_anonymous
+    if principal.is_admin:
+        return "admin", settings.rate_limit_admin
+    return "authenticated", settings.rate_limit_authenticated
