@@ -102,5 +102,14 @@ def test_image_functions_build_from_a_dockerfile_and_run_locally_from_source(tem
             continue
         meta = spec["Metadata"]
         dockerfile = (ROOT / meta["DockerContext"] / meta["Dockerfile"]).read_text()
-        assert "tesseract-ocr" in dockerfile and "awslambdaric" in dockerfile, logical_id
+        # Either Lambda's own base image or another one with its runtime interface client.
+        assert "public.ecr.aws/lambda/python" in dockerfile or "awslambdaric" in dockerfile, logical_id
         assert f'CMD ["{meta["PaperlaneLocal"]["Handler"]}"]' in dockerfile, "same handler on AWS and locally"
+        app = ROOT / meta["PaperlaneLocal"]["CodeUri"] / "app.py"
+        assert f"COPY {app.relative_to(ROOT).as_posix()}" in dockerfile, "the image runs the same handler file"
+
+
+def test_the_ocr_image_carries_tesseract_and_its_languages() -> None:
+    dockerfile = (ROOT / "functions" / "ocr" / "Dockerfile").read_text()
+    for package in ("tesseract-ocr", "tesseract-ocr-eng", "tesseract-ocr-osd", "tesseract-ocr-kan"):
+        assert package in dockerfile

@@ -14,6 +14,7 @@ from paperlane.observability import logger
 from paperlane.pipeline import chunks
 from paperlane.pipeline.context import Stores
 from paperlane.pipeline.manifest import Manifest, plan_chunks
+from paperlane.profiles.base import ProfileResult
 from paperlane.storage import documents as keys
 
 
@@ -76,6 +77,8 @@ def prepare(stores: Stores, settings: PipelineSettings, job_id: str) -> PrepareO
     )
     manifest_key = keys.manifest_key(job_id)
     stores.documents.put_json(manifest_key, manifest.model_dump(mode="json"))
+    # A re-run must not finalize an earlier run's LLM extraction.
+    stores.documents.delete(keys.extracted_key(job_id))
     stores.jobs.set_stage(job_id, Stage.TEXT, page_count=info.page_count)
     logger.info(
         "Prepared",
@@ -106,6 +109,8 @@ def extract_chunk(stores: Stores, request: ChunkInput) -> ChunkOutput:
 class OcrPlan(BaseModel):
     pages: list[int]
     count: int
+    # Whether the LLM stage runs: the profile can use one and a backend is configured.
+    llm: bool = False
 
 
 class OcrPageInput(BaseModel):
@@ -121,13 +126,15 @@ class OcrPageOutput(BaseModel):
     error: str | None = None
 
 
-def plan_ocr(stores: Stores, request: FinalizeInput) -> OcrPlan:
-    """The pages without a usable text layer. Only their numbers travel in the state."""
+def plan_ocr(stores: Stores, request: FinalizeInput, llm_backend: str = "none") -> OcrPlan:
+    """The pages without a usable text layer (only their numbers travel in the state), and whether the
+    LLM stage follows."""
     manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
     todo = [p.page for p in chunks.read(stores.documents, manifest, words=False) if p.needs_ocr]
     if not stores.jobs.set_stage(request.job_id, Stage.OCR if todo else Stage.FINALIZE, ocr_pages=len(todo)):
         raise JobCancelled(f"Job {request.job_id} is no longer running.")
-    return OcrPlan(pages=todo, count=len(todo))
+    llm = llm_backend != "none" and profiles.llm_assistance(manifest.profile) is not None
+    return OcrPlan(pages=todo, count=len(todo), llm=llm)
 
 
 def ocr_page(stores: Stores, settings: OcrSettings, request: OcrPageInput) -> OcrPageOutput:
@@ -161,8 +168,12 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
         raise JobCancelled(f"Job {request.job_id} is no longer running.")
     manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
     job = stores.jobs.get(request.job_id)
-    profile = profiles.get(manifest.profile)
-    result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
+    extracted = keys.extracted_key(job.job_id)
+    if stores.documents.exists(extracted):
+        result = ProfileResult.model_validate(stores.documents.get_json(extracted))
+    else:
+        profile = profiles.get(manifest.profile)
+        result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
     for kind, rows in result.records.items():
         stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows)
     key = keys.result_key(job.job_id)
@@ -170,6 +181,24 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
     stores.jobs.complete(job.job_id, result_key=key, summary=result.summary)
     logger.info("Completed", extra={"job_id": job.job_id, **result.summary})
     return {"job_id": job.job_id, "status": "completed", "result_key": key}
+
+
+def llm_extract(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
+    """Rules, then the LLM where they fell short; the result waits in S3 for Finalize. A model that is
+    down raises ModelUnavailable (a TransientError), which the state machine retries after a pause."""
+    if not stores.jobs.set_stage(request.job_id, Stage.FINALIZE):
+        raise JobCancelled(f"Job {request.job_id} is no longer running.")
+    manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
+    profile = profiles.get(manifest.profile)
+    assistance = profiles.llm_assistance(manifest.profile)
+    pages = chunks.read(stores.documents, manifest, words=profile.needs_words)
+    result = profile.extract(pages)
+    if assistance is not None:
+        result = assistance(pages, result)
+    stores.documents.put_json(keys.extracted_key(request.job_id), result.model_dump(mode="json"))
+    usage = {"llm_calls": 0, **{k: v for k, v in result.summary.items() if k.startswith("llm_")}}
+    logger.info("LLM stage done", extra={"job_id": request.job_id, **usage})
+    return {"job_id": request.job_id, **usage}
 
 
 def record_failure(stores: Stores, job_id: str, error: dict[str, Any]) -> dict[str, str]:

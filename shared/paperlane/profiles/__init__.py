@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from paperlane.errors import InvalidRequest
+from paperlane.pages import Page
 from paperlane.profiles.base import Profile, ProfileResult
 from paperlane.profiles.football import FootballOddsProfile
 from paperlane.profiles.generic import GenericProfile
@@ -13,6 +16,9 @@ _BUILT_IN: dict[str, Profile] = {
 }
 # Planned profiles: accepted nowhere yet, named in the error so users know they are coming.
 _PLANNED: tuple[str, ...] = ()
+
+# pages, the rules' result -> the result completed by the configured LLM.
+LlmAssistance = Callable[[list[Page], ProfileResult], ProfileResult]
 
 
 def names() -> list[str]:
@@ -30,4 +36,13 @@ def get(name: str) -> Profile:
         ) from None
 
 
-__all__ = ["Profile", "ProfileResult", "get", "names"]
+def llm_assistance(name: str) -> LlmAssistance | None:
+    """How an LLM completes this profile's rules result, for profiles that use one."""
+    if name == "sale_deed":
+        from paperlane.profiles.sale_deed.llm import assist_deed  # the LLM stage only
+
+        return assist_deed
+    return None
+
+
+__all__ = ["LlmAssistance", "Profile", "ProfileResult", "get", "llm_assistance", "names"]

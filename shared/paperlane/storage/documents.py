@@ -56,6 +56,11 @@ def result_key(job_id: str) -> str:
     return f"results/{job_id}/result.json"
 
 
+def extracted_key(job_id: str) -> str:
+    """The LLM stage's extraction, which Finalize stores instead of running the profile again."""
+    return f"work/{job_id}/extracted.json"
+
+
 class _ByteCache:
     """A small LRU of immutable objects, bounded by total size."""
 
@@ -133,6 +138,17 @@ class DocumentStore:
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.get_bytes(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._call(self._s3.head_object, Bucket=self.bucket, Key=key)
+        except NotFound:
+            return False
+        return True
+
+    def delete(self, key: str) -> None:
+        """Remove an object (absent is fine: S3 deletes are idempotent)."""
+        self._call(self._s3.delete_object, Bucket=self.bucket, Key=key)
 
     def presigned_post(
         self, key: str, *, max_bytes: int, expires: int, fields: dict[str, str]
