@@ -1,6 +1,6 @@
-"""Upload API: multipart and presigned uploads, process and cancel. FastAPI behind Mangum."""
+"""Upload API: uploads, process and cancel, and custom profiles. FastAPI behind Mangum."""
 
-from paperlane.api import upload
+from paperlane.api import profiles, upload
 from paperlane.api.lambda_entry import http_handler
 
-handler = http_handler(upload.router)
+handler = http_handler(upload.router, profiles.router)

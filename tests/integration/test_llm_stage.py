@@ -4,9 +4,7 @@ against a fake OpenAI-compatible server (no model runs here; the HTTP client is 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -15,74 +13,22 @@ import pytest
 from paperlane.local.runner import Run
 from paperlane.local.stack import LocalStack
 from tests import deedgen
+from tests.fakellm import FakeModel, llm_backend
 
 FEE_FROM_MODEL = 43_210.0
 
 
-class _FakeModel(BaseHTTPRequestHandler):
-    """Answers every chat completion with a deed record: a registration fee the rules could not read,
-    and a wrong PAN for every buyer, which must not replace the rules' validated parties."""
-
-    requests: list[dict[str, Any]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _FakeModel.requests.append(body)
-        record = {
-            "document_id": None,
-            "property": {"registration_fee": FEE_FROM_MODEL},
-            "buyers": [{"name": "Invented Person", "pan_card_number": "AAAAA0000A"}],
-        }
-        answer = {
-            "choices": [
-                {"message": {"role": "assistant", "content": json.dumps(record)}, "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 1200, "completion_tokens": 80},
-        }
-        payload = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def model_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _FakeModel.requests.clear()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-
-
-@pytest.fixture
-def llm_configured(stack: LocalStack, model_url: str) -> Iterator[None]:
-    """Switch the deployed functions to the OpenAI-compatible backend, as the LlmBackend parameter would."""
-    changes = {
-        "PlanOcrFunction": {"LLM_BACKEND": "openai"},
-        "LlmFunction": {"LLM_BACKEND": "openai", "LLM_BASE_URL": model_url, "LLM_MODEL_ID": "fake-deeds"},
+def model(stack: LocalStack) -> Iterator[FakeModel]:
+    """A model that reads a registration fee the rules could not, and invents a buyer with a wrong
+    PAN, which must not replace the rules' validated parties."""
+    answer = {
+        "document_id": None,
+        "property": {"registration_fee": FEE_FROM_MODEL},
+        "buyers": [{"name": "Invented Person", "pan_card_number": "AAAAA0000A"}],
     }
-    saved: dict[str, dict[str, str]] = {}
-    for logical_id, env in changes.items():
-        fn = stack.lambdas.get(stack.physical_name(logical_id))
-        assert fn is not None
-        saved[logical_id] = dict(fn.environment)
-        fn.environment.update(env)
-    try:
-        yield
-    finally:
-        for logical_id, env in saved.items():
-            fn = stack.lambdas.get(stack.physical_name(logical_id))
-            assert fn is not None
-            fn.environment.clear()
-            fn.environment.update(env)
+    with FakeModel(answer) as fake, llm_backend(stack, fake.url):
+        yield fake
 
 
 def _deed_with_image_fees(nth: int) -> deedgen.Deed:
@@ -103,12 +49,12 @@ def _process(run: Run, tmp_path: Path, deed: deedgen.Deed) -> tuple[Any, dict[st
 
 
 def test_the_llm_fills_what_the_rules_could_not_and_never_replaces_validated_values(
-    run: Run, tmp_path: Path, llm_configured: None
+    run: Run, tmp_path: Path, model: FakeModel
 ) -> None:
     deed = _deed_with_image_fees(0)
     done, result = _process(run, tmp_path, deed)
     record = result["record"]
-    assert _FakeModel.requests, "the LLM stage never called the model"
+    assert model.requests, "the LLM stage never called the model"
     assert record["property"]["registration_fee"] == FEE_FROM_MODEL
     assert result["fields"]["property.registration_fee"]["source"] == "llm"
     assert "property.registration_fee" not in result["needs_vision"]

@@ -69,7 +69,7 @@ async def upload(
     password: Annotated[str | None, Form(max_length=1024, description="Password of encrypted PDFs")] = None,
     batch_name: Annotated[str | None, Form(max_length=200)] = None,
 ) -> UploadResponse:
-    profiles.get(profile)
+    profiles.resolve(profile, stores.profiles.spec)
     if not file:
         raise InvalidRequest("Send at least one file in a `file` form field.")
     batch_id = ids.new_batch_id() if len(file) > 1 else None
@@ -112,7 +112,7 @@ async def upload(
 def presign(
     request: PresignRequest, settings: SettingsDep, stores: StoresDep, principal: PrincipalDep
 ) -> PresignResponse:
-    profiles.get(request.profile)
+    profiles.resolve(request.profile, stores.profiles.spec)
     for f in request.files:
         if f.size_bytes and f.size_bytes > settings.presigned_max_bytes:
             raise TooLarge(

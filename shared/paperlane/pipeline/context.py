@@ -10,6 +10,7 @@ from paperlane import aws
 from paperlane.config import StoreSettings
 from paperlane.storage.documents import DocumentStore
 from paperlane.storage.jobs import JobRepository
+from paperlane.storage.profiles import ProfileRepository
 from paperlane.storage.records import RecordRepository
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ class Stores:
     jobs: JobRepository
     documents: DocumentStore
     records: RecordRepository
+    profiles: ProfileRepository
 
     @property
     def sfn(self) -> SFNClient:
@@ -33,6 +35,7 @@ def _stores(bucket: str, jobs_table: str, records_table: str) -> Stores:
         jobs=JobRepository(aws.dynamodb(), jobs_table),
         documents=DocumentStore(aws.s3(), bucket),
         records=RecordRepository(aws.dynamodb(), records_table),
+        profiles=ProfileRepository(aws.dynamodb(), records_table),
     )
 
 

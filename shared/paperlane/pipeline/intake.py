@@ -60,9 +60,11 @@ class InboxKey(BaseModel):
         folders = parts[:-1]
         if folders and ids.is_job_id(folders[0]):
             return cls(job_id=folders[0], filename=filename)
+        if len(folders) > 1 and ids.is_batch_id(folders[1]):
+            # A presigned upload. Its batch is what counts (custom profiles included); see accept().
+            return cls(profile=folders[0], batch_id=folders[1], filename=filename)
         profile = folders[0] if folders and folders[0] in profiles.names() else None
-        batch_id = folders[1] if profile and len(folders) > 1 and ids.is_batch_id(folders[1]) else None
-        return cls(profile=profile, batch_id=batch_id, filename=filename)
+        return cls(profile=profile, filename=filename)
 
 
 def accept(stores: Stores, settings: PipelineSettings, obj: S3ObjectCreated) -> Job | None:
@@ -82,7 +84,8 @@ def accept(stores: Stores, settings: PipelineSettings, obj: S3ObjectCreated) -> 
         logger.warning("Inbox object vanished before intake", extra={"key_prefix": obj.key[:6]})
         return None
     batch = stores.jobs.find_batch(where.batch_id) if where.batch_id else None
-    profile = where.profile or settings.default_profile
+    named = where.profile if where.profile in profiles.names() else None
+    profile = (batch.profile if batch else None) or named or settings.default_profile
     if size > settings.max_file_bytes:
         # Never read a file we would refuse: its id comes from its key and size instead of its content.
         sha = hashlib.sha256(f"{obj.key}:{size}".encode()).hexdigest()

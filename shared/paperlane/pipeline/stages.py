@@ -133,7 +133,9 @@ def plan_ocr(stores: Stores, request: FinalizeInput, llm_backend: str = "none") 
     todo = [p.page for p in chunks.read(stores.documents, manifest, words=False) if p.needs_ocr]
     if not stores.jobs.set_stage(request.job_id, Stage.OCR if todo else Stage.FINALIZE, ocr_pages=len(todo)):
         raise JobCancelled(f"Job {request.job_id} is no longer running.")
-    llm = llm_backend != "none" and profiles.llm_assistance(manifest.profile) is not None
+    # Custom profiles are the LLM's alone; built-ins use it when they have an assistance.
+    uses_llm = not profiles.is_built_in(manifest.profile) or profiles.llm_assistance(manifest.profile)
+    llm = llm_backend != "none" and bool(uses_llm)
     return OcrPlan(pages=todo, count=len(todo), llm=llm)
 
 
@@ -172,7 +174,7 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
     if stores.documents.exists(extracted):
         result = ProfileResult.model_validate(stores.documents.get_json(extracted))
     else:
-        profile = profiles.get(manifest.profile)
+        profile = profiles.resolve(manifest.profile, stores.profiles.spec)
         result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
     for kind, rows in result.records.items():
         stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows)
@@ -189,7 +191,7 @@ def llm_extract(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
     if not stores.jobs.set_stage(request.job_id, Stage.FINALIZE):
         raise JobCancelled(f"Job {request.job_id} is no longer running.")
     manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
-    profile = profiles.get(manifest.profile)
+    profile = profiles.resolve(manifest.profile, stores.profiles.spec)
     assistance = profiles.llm_assistance(manifest.profile)
     pages = chunks.read(stores.documents, manifest, words=profile.needs_words)
     result = profile.extract(pages)

@@ -37,7 +37,7 @@ class Submitted(BaseModel):
 def submit(stores: Stores, settings: PipelineSettings, data: bytes, sub: Submission) -> Submitted:
     """Store the original and create its job. Validation of the PDF itself happens in prepare, so a bad
     file still becomes a job with a stable error code and its original kept."""
-    profiles.get(sub.profile)
+    profiles.resolve(sub.profile, stores.profiles.spec)
     sha = hashlib.sha256(data).hexdigest()
     job_id = ids.job_id_for(sha, sub.profile)
     existing = stores.jobs.find(job_id)

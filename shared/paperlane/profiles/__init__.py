@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from paperlane.errors import InvalidRequest
 from paperlane.pages import Page
@@ -10,6 +11,9 @@ from paperlane.profiles.base import Profile, ProfileResult
 from paperlane.profiles.football import FootballOddsProfile
 from paperlane.profiles.generic import GenericProfile
 from paperlane.profiles.sale_deed import SaleDeedProfile
+
+if TYPE_CHECKING:
+    from paperlane.llm.profile import CustomProfileSpec
 
 _BUILT_IN: dict[str, Profile] = {
     p.name: p for p in (GenericProfile(), FootballOddsProfile(), SaleDeedProfile())
@@ -36,6 +40,22 @@ def get(name: str) -> Profile:
         ) from None
 
 
+def resolve(name: str, custom: Callable[[str], CustomProfileSpec | None] | None = None) -> Profile:
+    """A built-in profile, or a custom one (an LLM profile registered through the API) by ``custom``."""
+    if name in _BUILT_IN:
+        return _BUILT_IN[name]
+    spec = custom(name) if custom is not None else None
+    if spec is None:
+        return get(name)  # the clear error
+    from paperlane.llm.profile import LlmProfile
+
+    return LlmProfile(spec)
+
+
+def is_built_in(name: str) -> bool:
+    return name in _BUILT_IN
+
+
 def llm_assistance(name: str) -> LlmAssistance | None:
     """How an LLM completes this profile's rules result, for profiles that use one."""
     if name == "sale_deed":
@@ -45,4 +65,13 @@ def llm_assistance(name: str) -> LlmAssistance | None:
     return None
 
 
-__all__ = ["LlmAssistance", "Profile", "ProfileResult", "get", "llm_assistance", "names"]
+__all__ = [
+    "LlmAssistance",
+    "Profile",
+    "ProfileResult",
+    "get",
+    "is_built_in",
+    "llm_assistance",
+    "names",
+    "resolve",
+]
