@@ -155,6 +155,9 @@ class LlmSettings(_EnvModel):
     llm_breaker_cooldown_seconds: float = Field(alias="LLM_BREAKER_COOLDOWN_SECONDS", default=60.0, ge=0)
     # JSON: {"<model id>": {"input": USD per million tokens, "output": USD per million tokens}, ...}.
     llm_prices: str = Field(alias="LLM_PRICES", default="")
+    # A DynamoDB table (string hash key `job_id`) shared by every LLM function, so the breaker opens
+    # for all of them at once; empty: each process keeps its own. The template points it at the jobs table.
+    llm_breaker_table: str = Field(alias="LLM_BREAKER_TABLE", default="")
 
 
 class ExportSettings(ApiSettings):

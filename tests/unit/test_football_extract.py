@@ -146,7 +146,8 @@ def test_profile_output_contract_unmatched_teams_and_options() -> None:
     }
     assert games[1]["home_team"] == "Springfield Rovers" and games[1]["away_team"] == "Real Madrid"
     assert result.output["teams_unmatched"] == ["Springfield Rovers"]
-    assert result.records == {"game": games}
+    assert result.records == {"game": games, "anomaly": result.output["anomalies"]}
+    assert [(a["game"], a["type"]) for a in result.output["anomalies"]] == [(2, "unmatched_team")]
     assert result.summary["games"] == 2 and result.summary["teams_unmatched"] == 1
 
     assert FootballOddsProfile(FootballOptions(extract_football=False)).extract(pages).output["games"] == []
@@ -181,5 +182,5 @@ def test_main_matches_only_drops_games_without_1x2() -> None:
 def test_pages_without_words_yield_no_games() -> None:
     page = Page(page=1, width=595, height=842, text="", words=[], source="none", needs_ocr=True)
     result = FootballOddsProfile().extract([page])
-    assert result.output == {"games": [], "teams_unmatched": []}
+    assert result.output == {"games": [], "teams_unmatched": [], "anomalies": []}
     assert result.summary["games"] == 0

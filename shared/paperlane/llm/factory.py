@@ -88,6 +88,13 @@ def build_extractor(
 ) -> Extractor:
     """An extractor for the configured backend, its breaker in ``breaker_store`` (default: this process)."""
     backend = backend or build_backend(settings, bedrock=bedrock, http_client=http_client, env=env)
+    if breaker_store is None and settings.llm_breaker_table:
+        from paperlane import aws
+        from paperlane.llm.breaker import DynamoDbBreakerStore
+
+        breaker_store = DynamoDbBreakerStore(
+            aws.dynamodb(), settings.llm_breaker_table, key_attribute="job_id"
+        )
     breaker = CircuitBreaker(
         backend.name,
         breaker_store if breaker_store is not None else PROCESS_BREAKERS,

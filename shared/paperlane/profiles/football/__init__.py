@@ -10,6 +10,7 @@ from typing import Any
 
 from paperlane.pages import Page
 from paperlane.profiles.base import ProfileResult
+from paperlane.profiles.football.anomalies import detect
 from paperlane.profiles.football.extract import FootballOptions, extract_games, team_matches
 from paperlane.profiles.football.teams import TeamMatch, normalize
 
@@ -34,15 +35,19 @@ class FootballOddsProfile:
                     unmatched.append(match.printed)
             games.append({k: v for k, v in game.items() if not k.startswith("_")})
         normalised = sum(1 for g in raw for m in team_matches(g) if m.matched)
+        # Game numbers in anomalies index `games`, which is also the order of the stored game records.
+        anomalies = detect(games)
         return ProfileResult(
-            output={"games": games, "teams_unmatched": unmatched},
-            records={"game": games},
+            output={"games": games, "teams_unmatched": unmatched, "anomalies": anomalies},
+            # The kind is always present (the export reads it); an empty list writes no rows.
+            records={"game": games, "anomaly": anomalies},
             summary={
                 "games": len(games),
                 "leagues": len({g["league"] for g in games if g["league"]}),
                 "teams_normalized": normalised,
                 "teams_unmatched": len(unmatched),
                 "games_without_1x2": sum(1 for g in games if g["main_market"] is None),
+                "anomalies": len(anomalies),
             },
         )
 
