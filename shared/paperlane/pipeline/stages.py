@@ -177,7 +177,7 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
         profile = profiles.resolve(manifest.profile, stores.profiles.spec)
         result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
     for kind, rows in result.records.items():
-        stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows)
+        stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows, owner=job.owner)
     key = keys.result_key(job.job_id)
     stores.documents.put_json(key, {"job_id": job.job_id, "profile": job.profile, **result.output})
     stores.jobs.complete(job.job_id, result_key=key, summary=result.summary)

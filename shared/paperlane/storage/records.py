@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from paperlane.errors import TransientError
-from paperlane.storage.dynamo import from_item, to_item, translate
+from paperlane.storage.dynamo import decode_cursor, encode_cursor, from_item, to_item, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,9 +25,17 @@ class RecordRepository:
         self._table = table
 
     def replace(
-        self, job_id: str, profile: str, created_at: str, kind: str, records: list[dict[str, Any]]
+        self,
+        job_id: str,
+        profile: str,
+        created_at: str,
+        kind: str,
+        records: list[dict[str, Any]],
+        *,
+        owner: str | None = None,
     ) -> int:
-        """Write a job's records of one kind (re-runs overwrite the same keys). Returns how many."""
+        """Write a job's records of one kind (re-runs overwrite the same keys). Returns how many.
+        ``owner`` (the job's) lets listings show operators only their own records."""
         items = [
             to_item(
                 {
@@ -37,6 +45,7 @@ class RecordRepository:
                     "profile": profile,
                     "kind": kind,
                     "created_sk": f"{created_at}#{job_id}#{n:06d}",
+                    "record_owner": owner,
                 }
             )
             for n, record in enumerate(records, start=1)
@@ -74,6 +83,69 @@ class RecordRepository:
             start = resp.get("LastEvaluatedKey")
             if not start:
                 return out
+
+    def by_profile(
+        self,
+        profile: str,
+        kind: str,
+        *,
+        equals: dict[str, str] | None = None,
+        any_of: dict[str, str] | None = None,
+        between: tuple[str, str, str] | None = None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of one profile's records of ``kind``, newest first, through the profile index.
+
+        ``equals``: attribute == value for each; ``any_of``: at least one attribute == its value;
+        ``between``: (attribute, low, high), both included. Filters apply to the index's pages, so a
+        page is read until ``limit`` matches or the index ends."""
+        names = {"#kind": "kind"}
+        values: dict[str, Any] = {":p": {"S": profile}, ":kind": {"S": kind}}
+        clauses = ["#kind = :kind"]
+        for i, (attr, val) in enumerate((equals or {}).items()):
+            names[f"#e{i}"], values[f":e{i}"] = attr, {"S": val}
+            clauses.append(f"#e{i} = :e{i}")
+        if any_of:
+            alternatives = []
+            for i, (attr, val) in enumerate(any_of.items()):
+                names[f"#a{i}"], values[f":a{i}"] = attr, {"S": val}
+                alternatives.append(f"#a{i} = :a{i}")
+            clauses.append("(" + " OR ".join(alternatives) + ")")
+        if between:
+            attr, low, high = between
+            names["#b"], values[":lo"], values[":hi"] = attr, {"S": low}, {"S": high}
+            clauses.append("#b BETWEEN :lo AND :hi")
+        start = decode_cursor(cursor)
+        found: list[dict[str, Any]] = []
+        while True:
+            kwargs: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": "profile-created-index",
+                "KeyConditionExpression": "profile = :p",
+                "FilterExpression": " AND ".join(clauses),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+                "ScanIndexForward": False,
+                "Limit": max(limit - len(found), 25),
+            }
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            try:
+                resp = self._db.query(**kwargs)
+            except ClientError as exc:
+                raise translate(exc) from exc
+            for item in resp.get("Items", []):
+                if len(found) < limit:
+                    found.append(from_item(item))
+                    last = item
+            start = resp.get("LastEvaluatedKey")
+            if len(found) >= limit:
+                # Resume after the last record returned, not after the page read (it may hold more).
+                keys = ("pk", "sk", "profile", "created_sk")
+                return found, encode_cursor({k: last[k] for k in keys})
+            if not start:
+                return found, None
 
 
 def _fit(record: dict[str, Any]) -> dict[str, Any]:
