@@ -1,14 +1,15 @@
-"""GET /api/v1/games, /games/report and /games/trends over football records on the local stack."""
+"""Games, leagues, teams and football reports over records of several coupons across several days."""
 
 from __future__ import annotations
 
-import random
+import datetime as dt
 import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from paperlane import clock
 from paperlane.auth.roles import Role
 from paperlane.config import PipelineSettings
 from paperlane.jobs import Job, JobStatus
@@ -18,12 +19,10 @@ from paperlane.pipeline.context import Stores, stores
 from tests.auth_helpers import bearer
 
 
-def _game(
-    home: str, away: str, odds: tuple[float, float, float], league: str = "Premier League"
-) -> dict[str, Any]:
+def _game(home: str, away: str, odds: tuple[float, float, float], league: str, date: str) -> dict[str, Any]:
     return {
         "league": league,
-        "date": "2026-11-28",
+        "date": date,
         "time": "15:00",
         "home_team": home,
         "away_team": away,
@@ -36,17 +35,22 @@ def _game(
 
 
 class Seeded:
+    """Three coupons uploaded over three days (two by alice, one by bob), in a league of their own."""
+
     def __init__(self, st: Stores) -> None:
-        # A year no other test uses, so date filters see only these coupons.
-        self.year = random.Random().randint(2300, 2900)
+        now = clock.now()
         self.league = f"League {uuid.uuid4().hex[:6]}"
+        # A kick-off day no other test uses.
+        self.kickoff = f"{2300 + int(uuid.uuid4().hex[:4], 16) % 500}-05-01"
+        self.days = [(now - dt.timedelta(days=d)).date().isoformat() for d in (2, 1, 0)]
         self.jobs: list[str] = []
         coupons = [
-            ("alice", f"{self.year}-01-10T09:00:00.000Z", (2.10, 3.40, 3.50)),
-            ("alice", f"{self.year}-01-12T09:00:00.000Z", (1.90, 3.50, 4.00)),
-            ("bob", f"{self.year}-01-12T10:00:00.000Z", (2.00, 3.40, 3.80)),
+            ("alice", now - dt.timedelta(days=2), (2.10, 3.40, 3.50)),
+            ("alice", now - dt.timedelta(days=1), (1.90, 3.50, 4.00)),
+            ("bob", now, (2.00, 3.40, 3.80)),
         ]
         for owner, created, odds in coupons:
+            stamp = clock.iso(created)
             job = Job(
                 job_id=uuid.uuid4().hex,
                 status=JobStatus.COMPLETED,
@@ -56,18 +60,18 @@ class Seeded:
                 sha256="0" * 64,
                 size_bytes=1,
                 owner=owner,
-                created_at=created,
+                created_at=stamp,
+                summary={"games": 2, "teams_normalized": 4, "teams_unmatched": 0},
             )
             st.jobs.create(job)
             games = [
-                _game("Manchester United", "Chelsea", odds, self.league),
-                _game("Arsenal", "Everton", (1.5, 4.2, 6.5), self.league),
+                _game("Manchester United", "Chelsea", odds, self.league, self.kickoff),
+                _game("Arsenal", "Everton", (1.5, 4.2, 6.5), self.league, self.kickoff),
             ]
-            st.records.replace(job.job_id, "football_odds", created, "game", games, owner=owner)
+            st.records.replace(job.job_id, "football_odds", stamp, "game", games, owner=owner)
+            anomaly = {"game": 1, "type": "margin_high", "message": "30% margin", "severity": "warning"}
+            st.records.replace(job.job_id, "football_odds", stamp, "anomaly", [anomaly], owner=owner)
             self.jobs.append(job.job_id)
-
-    def days(self, first: int, last: int) -> dict[str, str]:
-        return {"uploaded_from": f"{self.year}-01-{first:02d}", "uploaded_to": f"{self.year}-01-{last:02d}"}
 
 
 @pytest.fixture(scope="module")
@@ -79,50 +83,59 @@ def _client(stack: LocalStack, name: str, role: Role) -> TestClient:
     return TestClient(build_app(stack), headers=bearer(stack, name, role))
 
 
-def test_games_filter_by_team_alias_league_and_upload_days_and_page(
+def test_games_by_kickoff_date_league_and_team_alias_with_offset_and_total(
     stack: LocalStack, seeded: Seeded
 ) -> None:
     with _client(stack, "games-admin", Role.ADMIN) as admin:
-        r = admin.get(
-            "/api/v1/games", params={"team": "Man Utd", "league": seeded.league, **seeded.days(1, 31)}
-        )
-        games = r.json()["items"]
-        assert r.status_code == 200 and len(games) == 3
-        assert {g["home_team"] for g in games} == {"Manchester United"}
-        assert all("record_owner" not in g and "pk" not in g and g["job_id"] in seeded.jobs for g in games)
-        assert (
-            len(
-                admin.get("/api/v1/games", params={"league": seeded.league, **seeded.days(11, 12)}).json()[
-                    "items"
-                ]
-            )
-            == 4
-        )
-        first = admin.get("/api/v1/games", params={"league": seeded.league, "limit": 4}).json()
-        assert first["count"] == 4 and first["next_cursor"]
-        rest = admin.get(
-            "/api/v1/games", params={"league": seeded.league, "limit": 4, "cursor": first["next_cursor"]}
-        ).json()
-        assert rest["count"] == 2 and rest["next_cursor"] is None
-        assert admin.get("/api/v1/games", params={"uploaded_from": "2026-13-01"}).status_code == 422
-        assert admin.get("/api/v1/games", params=seeded.days(12, 10)).status_code == 400
+        r = admin.get("/api/v1/games", params={"date": seeded.kickoff, "team": "Man Utd"})
+        body = r.json()
+        assert r.status_code == 200 and body["total"] == 3 and len(body["games"]) == 3
+        assert body["filters"] == {"date": seeded.kickoff, "team": "Man Utd"}
+        assert {g["home_team"] for g in body["games"]} == {"Manchester United"}
+        assert all(g["job_id"] in seeded.jobs and "record_owner" not in g for g in body["games"])
+        page = admin.get("/api/v1/games", params={"league": seeded.league, "limit": 4, "offset": 4}).json()
+        assert (page["total"], len(page["games"]), page["offset"], page["limit"]) == (6, 2, 4, 4)
+        assert admin.get("/api/v1/games", params={"date": "2026-13-01"}).status_code == 422
+        assert admin.get("/api/v1/games", params={"limit": 1001}).status_code == 422
 
 
 def test_operators_see_only_games_from_their_own_coupons(stack: LocalStack, seeded: Seeded) -> None:
     with _client(stack, "alice", Role.OPERATOR) as alice:
-        games = alice.get("/api/v1/games", params={"league": seeded.league}).json()["items"]
+        games = alice.get("/api/v1/games", params={"league": seeded.league}).json()["games"]
         assert {g["job_id"] for g in games} == set(seeded.jobs[:2])
 
 
-def test_report_and_trends(stack: LocalStack, seeded: Seeded) -> None:
+def test_leagues_and_teams_reference_data(stack: LocalStack) -> None:
     with _client(stack, "games-viewer", Role.VIEWER) as viewer:
-        report = viewer.get("/api/v1/games/report", params={"league": seeded.league}).json()
-        assert report["games"] == 6
-        trends = viewer.get(
-            "/api/v1/games/trends", params={"home_team": "Man United", "away_team": "Chelsea FC"}
+        leagues = viewer.get("/api/v1/leagues").json()["leagues"]
+        assert {"name": "Premier League", "country": "England"} in leagues
+        teams = viewer.get("/api/v1/teams", params={"league": "Premier League"}).json()["teams"]
+        united = next(t for t in teams if t["name"] == "Manchester United")
+        assert "Man Utd" in united["aliases"] and all(t["league"] == "Premier League" for t in teams)
+
+
+def test_latest_report_trends_over_days_and_odds_movement(stack: LocalStack, seeded: Seeded) -> None:
+    with _client(stack, "games-viewer", Role.VIEWER) as viewer:
+        latest = viewer.get("/api/v1/reports/latest").json()
+        assert latest["job_id"] == seeded.jobs[2]
+        assert latest["summary"]["total_games"] == 2 and latest["summary"]["anomalies_detected"] == 1
+        assert latest["data"]["quality_metrics"]["warnings"] == 1
+
+        trends = viewer.get("/api/v1/reports/trends", params={"days": 3}).json()
+        for day in seeded.days:
+            assert trends["league_activity"][day][seeded.league] == 2
+            assert trends["anomaly_trends"][day]["margin_high"] >= 1
+        assert viewer.get("/api/v1/reports/trends", params={"days": 366}).status_code == 422
+
+        moved = viewer.get(
+            "/api/v1/reports/odds-movement",
+            params={"home_team": "Man United", "away_team": "Chelsea FC", "date": seeded.kickoff},
         ).json()
-        assert trends["home_team"] == "Manchester United" and trends["coupons"] >= 3
-        home_win = next(m for m in trends["movements"] if m.get("outcome") == "1" or m.get("key") == "1")
-        assert home_win["first"] == 2.10 and home_win["last"] == 2.00 and home_win["direction"] == "down"
-        missing = viewer.get("/api/v1/games/trends", params={"home_team": "Arsenal", "away_team": "Chelsea"})
+        assert moved["home_team"] == "Manchester United" and moved["coupons"] == 3
+        home_win = next(m for m in moved["movements"] if m.get("outcome") == "1" or m.get("key") == "1")
+        assert (home_win["first"], home_win["last"], home_win["direction"]) == (2.10, 2.00, "down")
+        missing = viewer.get(
+            "/api/v1/reports/odds-movement",
+            params={"home_team": "Arsenal", "away_team": "Chelsea", "date": seeded.kickoff},
+        )
         assert missing.status_code == 404

@@ -1,8 +1,9 @@
-"""Football games across coupons: listing with filters, a report, and how a fixture's odds moved."""
+"""Football games across coupons, and the leagues and clubs the profile knows."""
 
 from __future__ import annotations
 
 import datetime as dt
+from itertools import islice
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,117 +12,91 @@ from pydantic import BaseModel
 from paperlane.api.deps import StoresDep
 from paperlane.api.security import PrincipalDep
 from paperlane.auth.roles import Principal
-from paperlane.errors import InvalidRequest, NotFound
-from paperlane.pipeline.context import Stores
-from paperlane.profiles.football.reports import odds_movement, summarise
-from paperlane.profiles.football.teams import normalize
+from paperlane.profiles.football import leagues
+from paperlane.profiles.football.teams import clubs, normalize
+from paperlane.storage.records import RecordQuery
 
-router = APIRouter(prefix="/api/v1/games", tags=["games"])
+router = APIRouter(prefix="/api/v1", tags=["games"])
 PROFILE = "football_odds"
-# Reports and trends read at most this many games: beyond, narrow the filters.
-MAX_REPORT_GAMES = 5000
-_INTERNAL = ("pk", "sk", "profile", "kind", "created_sk", "record_owner")
-
-Date = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
+# Offsets cost reads (DynamoDB has no OFFSET); `total` counts every match, so both are bounded.
+MAX_OFFSET = 100_000
+_INTERNAL = ("pk", "sk", "profile", "kind", "created_sk", "record_owner", "record_date")
 
 
-class GamePage(BaseModel):
-    items: list[dict[str, Any]]
-    count: int
-    next_cursor: str | None = None
+class GamesPage(BaseModel):
+    games: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    filters: dict[str, str]
 
 
-def _filters(
-    principal: Principal, league: str | None, team: str | None, start: dt.date | None, end: dt.date | None
-) -> dict[str, Any]:
-    equals: dict[str, str] = {}
-    if league:
-        equals["league"] = league
+def game_query(
+    principal: Principal,
+    *,
+    kind: str = "game",
+    date: dt.date | None = None,
+    league: str | None = None,
+    team: str | None = None,
+    created: tuple[dt.date, dt.date] | None = None,
+) -> RecordQuery:
+    """Which football records a caller may read, filtered: operators only their own coupons'."""
+    equals = {"league": league} if league else {}
     if not principal.sees_all_jobs():
         equals["record_owner"] = principal.username
-    any_of = None
+    any_of = {}
     if team:
-        # Aliases work too: "Man Utd" finds Manchester United.
+        # Aliases work: "Man Utd" finds Manchester United.
         canonical = normalize(team).canonical
         any_of = {"home_team": canonical, "away_team": canonical}
-    between = None
-    if start or end:
-        low = start.isoformat() if start else "0000-01-01"
-        high = end.isoformat() if end else "9999-12-31"
-        if low > high:
-            raise InvalidRequest("uploaded_from is after uploaded_to.")
-        # created_sk starts with the job's ISO creation time: whole days, both included.
-        between = ("created_sk", low, high + "\uffff")
-    return {"equals": equals, "any_of": any_of, "between": between}
+    return RecordQuery(
+        profile=PROFILE,
+        kind=kind,
+        equals=equals,
+        any_of=any_of,
+        date=date.isoformat() if date else None,
+        created=(created[0].isoformat(), created[1].isoformat()) if created else None,
+    )
 
 
-def _public(record: dict[str, Any]) -> dict[str, Any]:
+def public(record: dict[str, Any]) -> dict[str, Any]:
     return {"job_id": record["pk"], **{k: v for k, v in record.items() if k not in _INTERNAL}}
 
 
-@router.get("", response_model=GamePage, summary="Extracted games, newest coupons first")
+@router.get("/games", response_model=GamesPage, summary="Extracted games, newest coupons first")
 def list_games(
     stores: StoresDep,
     principal: PrincipalDep,
+    date: Annotated[dt.date | None, Query(description="Kick-off day, YYYY-MM-DD")] = None,
     league: Annotated[str | None, Query(max_length=100, description="e.g. Premier League")] = None,
     team: Annotated[str | None, Query(max_length=100, description="Home or away; aliases accepted")] = None,
-    uploaded_from: Date = None,
-    uploaded_to: Date = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
-) -> GamePage:
-    filters = _filters(principal, league, team, uploaded_from, uploaded_to)
-    rows, next_cursor = stores.records.by_profile(PROFILE, "game", **filters, limit=limit, cursor=cursor)
-    items = [_public(r) for r in rows]
-    return GamePage(items=items, count=len(items), next_cursor=next_cursor)
-
-
-def _all_games(stores: Stores, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    rows, _ = stores.records.by_profile(PROFILE, "game", **filters, limit=MAX_REPORT_GAMES, cursor=None)
-    return [_public(r) for r in rows]
-
-
-@router.get("/report", summary="Games per league and date, average margins, favourites' strength")
-def games_report(
-    stores: StoresDep,
-    principal: PrincipalDep,
-    league: Annotated[str | None, Query(max_length=100)] = None,
-    team: Annotated[str | None, Query(max_length=100)] = None,
-    uploaded_from: Date = None,
-    uploaded_to: Date = None,
-) -> dict[str, Any]:
-    games = _all_games(stores, _filters(principal, league, team, uploaded_from, uploaded_to))
-    return {"games": len(games), "truncated": len(games) >= MAX_REPORT_GAMES, **summarise(games)}
-
-
-@router.get("/trends", summary="How one fixture's odds moved across the coupons that listed it")
-def games_trends(
-    stores: StoresDep,
-    principal: PrincipalDep,
-    home_team: Annotated[str, Query(min_length=2, max_length=100)],
-    away_team: Annotated[str, Query(min_length=2, max_length=100)],
-    date: Date = None,
-) -> dict[str, Any]:
-    home, away = normalize(home_team).canonical, normalize(away_team).canonical
-    filters = _filters(principal, None, home, None, None)
-    games = [
-        g
-        for g in _all_games(stores, filters)
-        if g.get("home_team") == home
-        and g.get("away_team") == away
-        and (date is None or g.get("date") == date)
-    ]
-    if not games:
-        on = f" on {date.isoformat()}" if date else ""
-        raise NotFound(f"No coupon lists {home} v {away}{on}.")
-    by_job: dict[str, list[dict[str, Any]]] = {}
-    for game in games:
-        by_job.setdefault(game["job_id"], []).append(game)
-    snapshots = [(stores.jobs.get(job_id).created_at, rows) for job_id, rows in by_job.items()]
-    snapshots.sort(key=lambda s: dt.datetime.fromisoformat(s[0].replace("Z", "+00:00")))
-    return {
-        "home_team": home,
-        "away_team": away,
-        "coupons": len(snapshots),
-        "movements": odds_movement(snapshots),
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> GamesPage:
+    query = game_query(principal, date=date, league=league, team=team)
+    found = stores.records.select(query)
+    games = [public(r) for r in islice(found, offset, offset + limit)]
+    # The rest of the matches only to count them: `total` is what the filters select.
+    total = offset + len(games) + sum(1 for _ in islice(found, MAX_OFFSET))
+    filters = {
+        k: v
+        for k, v in {"date": date.isoformat() if date else None, "league": league, "team": team}.items()
+        if v
     }
+    return GamesPage(games=games, total=total, limit=limit, offset=offset, filters=filters)
+
+
+@router.get("/leagues", summary="The leagues the football profile recognises, with their countries")
+def list_leagues() -> dict[str, Any]:
+    known = [leagues.by_name(name) for name in leagues.names()]
+    items = [{"name": lg.name, "country": lg.country} for lg in known if lg is not None]
+    return {"leagues": items, "count": len(items)}
+
+
+@router.get("/teams", summary="The clubs of the curated table: canonical names, leagues and aliases")
+def list_teams(league: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+    items = [
+        {"name": c.canonical, "country": c.country, "league": c.league, "aliases": list(c.aliases)}
+        for c in clubs(league)
+    ]
+    return {"teams": items, "count": len(items)}

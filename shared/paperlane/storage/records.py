@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel, Field
 
 from paperlane.errors import TransientError
-from paperlane.storage.dynamo import decode_cursor, encode_cursor, from_item, to_item, translate
+from paperlane.storage.dynamo import from_item, to_item, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -46,6 +48,10 @@ class RecordRepository:
                     "kind": kind,
                     "created_sk": f"{created_at}#{job_id}#{n:06d}",
                     "record_owner": owner,
+                    # Records with a day of their own (a game's kick-off) are found by it too.
+                    "record_date": date_key(profile, kind, record["date"])
+                    if isinstance(record.get("date"), str) and record["date"]
+                    else None,
                 }
             )
             for n, record in enumerate(records, start=1)
@@ -84,68 +90,68 @@ class RecordRepository:
             if not start:
                 return out
 
-    def by_profile(
-        self,
-        profile: str,
-        kind: str,
-        *,
-        equals: dict[str, str] | None = None,
-        any_of: dict[str, str] | None = None,
-        between: tuple[str, str, str] | None = None,
-        limit: int,
-        cursor: str | None,
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        """A page of one profile's records of ``kind``, newest first, through the profile index.
+    def select(self, query: RecordQuery) -> Iterator[dict[str, Any]]:
+        """Every record matching ``query``, newest first, page by page (Query on an index, never Scan).
 
-        ``equals``: attribute == value for each; ``any_of``: at least one attribute == its value;
-        ``between``: (attribute, low, high), both included. Filters apply to the index's pages, so a
-        page is read until ``limit`` matches or the index ends."""
-        names = {"#kind": "kind"}
-        values: dict[str, Any] = {":p": {"S": profile}, ":kind": {"S": kind}}
-        clauses = ["#kind = :kind"]
-        for i, (attr, val) in enumerate((equals or {}).items()):
+        A ``date`` uses the date index (records carrying a ``date``); otherwise the profile index,
+        with ``created`` (upload-time bounds) in the key condition. The other filters apply to the
+        index's pages."""
+        names, values, clauses = {"#kind": "kind"}, {":kind": {"S": query.kind}}, ["#kind = :kind"]
+        for i, (attr, val) in enumerate(query.equals.items()):
             names[f"#e{i}"], values[f":e{i}"] = attr, {"S": val}
             clauses.append(f"#e{i} = :e{i}")
-        if any_of:
+        if query.any_of:
             alternatives = []
-            for i, (attr, val) in enumerate(any_of.items()):
+            for i, (attr, val) in enumerate(query.any_of.items()):
                 names[f"#a{i}"], values[f":a{i}"] = attr, {"S": val}
                 alternatives.append(f"#a{i} = :a{i}")
             clauses.append("(" + " OR ".join(alternatives) + ")")
-        if between:
-            attr, low, high = between
-            names["#b"], values[":lo"], values[":hi"] = attr, {"S": low}, {"S": high}
-            clauses.append("#b BETWEEN :lo AND :hi")
-        start = decode_cursor(cursor)
-        found: list[dict[str, Any]] = []
+        if query.date:
+            index, key = "date-index", "record_date = :k"
+            values[":k"] = {"S": date_key(query.profile, query.kind, query.date)}
+        else:
+            index, key = "profile-created-index", "profile = :k"
+            values[":k"] = {"S": query.profile}
+        if query.created:
+            key += " AND created_sk BETWEEN :lo AND :hi"
+            values[":lo"], values[":hi"] = {"S": query.created[0]}, {"S": query.created[1] + "\uffff"}
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": key,
+            "FilterExpression": " AND ".join(clauses),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+        }
         while True:
-            kwargs: dict[str, Any] = {
-                "TableName": self._table,
-                "IndexName": "profile-created-index",
-                "KeyConditionExpression": "profile = :p",
-                "FilterExpression": " AND ".join(clauses),
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": values,
-                "ScanIndexForward": False,
-                "Limit": max(limit - len(found), 25),
-            }
-            if start:
-                kwargs["ExclusiveStartKey"] = start
             try:
                 resp = self._db.query(**kwargs)
             except ClientError as exc:
                 raise translate(exc) from exc
-            for item in resp.get("Items", []):
-                if len(found) < limit:
-                    found.append(from_item(item))
-                    last = item
-            start = resp.get("LastEvaluatedKey")
-            if len(found) >= limit:
-                # Resume after the last record returned, not after the page read (it may hold more).
-                keys = ("pk", "sk", "profile", "created_sk")
-                return found, encode_cursor({k: last[k] for k in keys})
-            if not start:
-                return found, None
+            yield from (from_item(i) for i in resp.get("Items", []))
+            if "LastEvaluatedKey" not in resp:
+                return
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+class RecordQuery(BaseModel):
+    """Which records ``RecordRepository.select`` returns."""
+
+    profile: str
+    kind: str
+    # attribute == value, for each
+    equals: dict[str, str] = Field(default_factory=dict)
+    # at least one attribute == its value
+    any_of: dict[str, str] = Field(default_factory=dict)
+    # the record's own date (YYYY-MM-DD), e.g. a game's kick-off day
+    date: str | None = None
+    # upload days, both included (YYYY-MM-DD)
+    created: tuple[str, str] | None = None
+
+
+def date_key(profile: str, kind: str, date: str) -> str:
+    return f"{profile}#{kind}#{date}"
 
 
 def _fit(record: dict[str, Any]) -> dict[str, Any]:
