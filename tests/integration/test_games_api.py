@@ -139,3 +139,35 @@ def test_latest_report_trends_over_days_and_odds_movement(stack: LocalStack, see
             params={"home_team": "Arsenal", "away_team": "Chelsea", "date": seeded.kickoff},
         )
         assert missing.status_code == 404
+
+
+def test_operators_add_team_aliases_that_extraction_then_uses(stack: LocalStack) -> None:
+    from paperlane import profiles
+    from paperlane.profiles.football.teams import normalize, use_runtime_aliases
+
+    printed = f"Rovers {uuid.uuid4().hex[:5]}"
+    with (
+        _client(stack, "alias-operator", Role.OPERATOR) as op,
+        _client(stack, "alias-viewer", Role.VIEWER) as viewer,
+    ):
+        assert (
+            viewer.post("/api/v1/teams/aliases", json={"alias": printed, "canonical": "Burnley"}).status_code
+            == 403
+        )
+        r = op.post("/api/v1/teams/aliases", json={"alias": printed, "canonical": "Burnley"})
+        assert r.status_code == 201 and r.json()["known_club"] is True
+        assert printed in {a["alias"] for a in viewer.get("/api/v1/teams/aliases").json()["aliases"]}
+        burnley = next(t for t in viewer.get("/api/v1/teams").json()["teams"] if t["name"] == "Burnley")
+        assert printed in burnley["aliases"]
+        # What the pipeline stages do before extracting a coupon:
+        st = stores(PipelineSettings.model_validate(stack.api_environment()))
+        try:
+            profiles.use_runtime_data("football_odds", st.aliases.mapping)
+            assert normalize(printed.upper()).canonical == "Burnley"
+        finally:
+            use_runtime_aliases({})
+        assert op.delete(f"/api/v1/teams/aliases/{printed}").status_code == 204
+        assert op.delete(f"/api/v1/teams/aliases/{printed}").status_code == 404
+        assert (
+            op.post("/api/v1/teams/aliases", json={"alias": "--", "canonical": "Burnley"}).status_code == 400
+        )

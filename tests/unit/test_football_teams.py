@@ -117,3 +117,18 @@ def test_every_team_in_the_samples_has_the_expected_canonical_name() -> None:
                 assert normalize(canonical).canonical == canonical
                 seen += 1
     assert seen > 100
+
+
+def test_run_time_aliases_win_and_can_be_withdrawn() -> None:
+    from paperlane.profiles.football.teams import use_runtime_aliases
+
+    assert not normalize("Springfield Rovers").matched
+    try:
+        use_runtime_aliases({"Springfield  Rovers": "Burnley", "Man Utd": "Manchester City"})
+        assert normalize("springfield rovers").canonical == "Burnley"
+        # A run-time alias overrides the curated table (a correction needs no release).
+        assert normalize("Man. Utd").canonical == "Manchester City"
+    finally:
+        use_runtime_aliases({})
+    assert normalize("Man Utd").canonical == "Manchester United"
+    assert not normalize("Springfield Rovers").matched

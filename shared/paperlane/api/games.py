@@ -93,10 +93,22 @@ def list_leagues() -> dict[str, Any]:
     return {"leagues": items, "count": len(items)}
 
 
-@router.get("/teams", summary="The clubs of the curated table: canonical names, leagues and aliases")
-def list_teams(league: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+@router.get(
+    "/teams", summary="The clubs of the curated table, with their aliases and those added at run time"
+)
+def list_teams(
+    stores: StoresDep, league: Annotated[str | None, Query(max_length=100)] = None
+) -> dict[str, Any]:
+    added: dict[str, list[str]] = {}
+    for alias in stores.aliases.all():
+        added.setdefault(alias.canonical, []).append(alias.alias)
     items = [
-        {"name": c.canonical, "country": c.country, "league": c.league, "aliases": list(c.aliases)}
+        {
+            "name": c.canonical,
+            "country": c.country,
+            "league": c.league,
+            "aliases": [*c.aliases, *added.get(c.canonical, [])],
+        }
         for c in clubs(league)
     ]
     return {"teams": items, "count": len(items)}

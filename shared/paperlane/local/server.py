@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from paperlane.api import auth, documents, export, games, profiles, reports, status, upload
+from paperlane.api import aliases, auth, documents, export, games, profiles, reports, status, upload
 from paperlane.api.app import create_app
 from paperlane.auth.factory import auth_service
 from paperlane.config import AuthSettings, PipelineSettings
@@ -27,6 +27,7 @@ def build_app(stack: LocalStack) -> FastAPI:
         status.router,
         documents.router,
         games.router,
+        aliases.router,
         reports.router,
         profiles.router,
         export.router,

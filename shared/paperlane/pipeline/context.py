@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from paperlane import aws
 from paperlane.config import StoreSettings
+from paperlane.storage.aliases import AliasRepository
 from paperlane.storage.documents import DocumentStore
 from paperlane.storage.jobs import JobRepository
 from paperlane.storage.profiles import ProfileRepository
@@ -23,6 +24,7 @@ class Stores:
     documents: DocumentStore
     records: RecordRepository
     profiles: ProfileRepository
+    aliases: AliasRepository
 
     @property
     def sfn(self) -> SFNClient:
@@ -36,6 +38,7 @@ def _stores(bucket: str, jobs_table: str, records_table: str) -> Stores:
         documents=DocumentStore(aws.s3(), bucket),
         records=RecordRepository(aws.dynamodb(), records_table),
         profiles=ProfileRepository(aws.dynamodb(), records_table),
+        aliases=AliasRepository(aws.dynamodb(), records_table),
     )
 
 

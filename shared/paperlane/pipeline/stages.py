@@ -175,6 +175,7 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
         result = ProfileResult.model_validate(stores.documents.get_json(extracted))
     else:
         profile = profiles.resolve(manifest.profile, stores.profiles.spec)
+        profiles.use_runtime_data(manifest.profile, stores.aliases.mapping)
         result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
     for kind, rows in result.records.items():
         stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows, owner=job.owner)
@@ -194,6 +195,7 @@ def llm_extract(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
     profile = profiles.resolve(manifest.profile, stores.profiles.spec)
     assistance = profiles.llm_assistance(manifest.profile)
     pages = chunks.read(stores.documents, manifest, words=profile.needs_words)
+    profiles.use_runtime_data(manifest.profile, stores.aliases.mapping)
     result = profile.extract(pages)
     if assistance is not None:
         result = assistance(pages, result)

@@ -52,6 +52,14 @@ def resolve(name: str, custom: Callable[[str], CustomProfileSpec | None] | None 
     return LlmProfile(spec)
 
 
+def use_runtime_data(name: str, aliases: Callable[[], dict[str, str]]) -> None:
+    """Give a profile the data users add at run time before it extracts (football: team aliases)."""
+    if name == "football_odds":
+        from paperlane.profiles.football.teams import use_runtime_aliases
+
+        use_runtime_aliases(aliases())
+
+
 def is_built_in(name: str) -> bool:
     return name in _BUILT_IN
 
@@ -74,4 +82,5 @@ __all__ = [
     "llm_assistance",
     "names",
     "resolve",
+    "use_runtime_data",
 ]

@@ -123,6 +123,20 @@ def lookup(printed: str, *, league: str | None = None) -> Club | None:
     return club_by_name(match.canonical)
 
 
+# Aliases added at run time (POST /api/v1/teams/aliases): key(alias) -> canonical. They win over the
+# curated table, so users can correct it without a release.
+_runtime_aliases: dict[str, str] = {}
+
+
+def use_runtime_aliases(aliases: dict[str, str]) -> None:
+    """Replace the run-time aliases (alias -> canonical) that normalize() consults first."""
+    global _runtime_aliases
+    keyed = {key(alias): canonical for alias, canonical in aliases.items() if key(alias)}
+    if keyed != _runtime_aliases:
+        _runtime_aliases = keyed
+        normalize.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def normalize(printed: str, *, league: str | None = None) -> TeamMatch:
     """The canonical name for a printed team name. ``league`` (plain league name or country) prefers that
@@ -131,6 +145,8 @@ def normalize(printed: str, *, league: str | None = None) -> TeamMatch:
     k = key(text)
     if not k:
         return TeamMatch(text, text, False, 0.0)
+    if k in _runtime_aliases:
+        return TeamMatch(_runtime_aliases[k], text, True, 100.0)
     index = _index()
     found = index.get(k) or index.get(_strip_forms(k))
     if found:
