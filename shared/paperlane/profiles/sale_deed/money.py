@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from paperlane.profiles.sale_deed.numbers import AMOUNT_RE, DATE_RE, Amount, find_amounts, words_after
+from paperlane.profiles.sale_deed.numbers import (
+    AMOUNT_RE,
+    DATE_RE,
+    Amount,
+    figure_value,
+    find_amounts,
+    words_after,
+)
 
 CONSIDERATION = (
     r"(?:total\s+)?(?:sale\s+)?consideration(?:\s+(?:amount|price|value))?"
@@ -58,7 +65,7 @@ def labeled_amounts(text: str, label: str) -> list[tuple[Amount, int]]:
             continue
         plain = AMOUNT_RE.search(window)
         if plain and _PLAIN_GAP.match(window[: plain.start()]) and len(plain.group("fig")) >= 3:
-            value = float(re.sub(r"[\s,]", "", plain.group("fig")))
+            value = figure_value(plain.group("fig")) or 0.0
             out.append(
                 (Amount(value, match.end() + plain.start(), match.end() + plain.end(), False), match.start())
             )

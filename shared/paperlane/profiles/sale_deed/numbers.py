@@ -13,8 +13,13 @@ from typing import NamedTuple
 # --- amounts --------------------------------------------------------------------------------------
 
 CURRENCY = r"(?:Rs\.?|Rs|R5\.|₹|INR|Rupees)"
-# Indian grouping (1,03,50,000), western grouping (10,350,000), or plain digits; paise optional.
-_FIGURE = r"\d{1,3}(?:\s?,\s?\d{2,3})+(?:\.\d{1,2})?|\d+(?:\.\d+)?"
+# Indian grouping (1,03,50,000), western grouping (10,350,000), or plain digits; paise optional. OCR
+# reads a comma as a full stop now and then ("1,03.50,000"): a figure with two separators or more is
+# grouped whichever they are.
+_FIGURE = (
+    r"\d{1,3}(?:(?:\s?,\s?|\.)\d{2,3}){2,}(?!\d)(?:[.,]\d{1,2}(?!\d))?"
+    r"|\d{1,3}(?:\s?,\s?\d{2,3})+(?:[.,]\d{1,2}(?!\d))?|\d+(?:\.\d+)?"
+)
 _SCALE = r"(?:crores?|cr\b\.?|lakhs?|lacs?|lac\b|thousand)"
 _WORDS_TAIL = r"only|/-"
 
@@ -47,10 +52,19 @@ class Amount(NamedTuple):
     has_currency: bool
 
 
-def _figure(text: str) -> float | None:
-    cleaned = re.sub(r"[\s,]", "", text)
+def figure_value(text: str) -> float | None:
+    """A printed figure's value: '1,03,50,000', '6,01,200.00', and as OCR may read them, '6.01,200,00'."""
+    cleaned = re.sub(r"\s", "", text)
+    groups = re.split(r"[,.]", cleaned)
+    if len(groups) == 2 and "." in cleaned:
+        whole, paise = groups
+    elif len(groups) > 2 and len(groups[-1]) <= 2 and len(groups[-2]) == 3:
+        # The last group after a group of three is paise, whichever separator OCR read before it.
+        whole, paise = "".join(groups[:-1]), groups[-1]
+    else:
+        whole, paise = "".join(groups), ""
     try:
-        return float(cleaned)
+        return float(f"{whole}.{paise or 0}")
     except ValueError:
         return None
 
@@ -107,7 +121,7 @@ def find_amounts(text: str) -> list[Amount]:
     for match in AMOUNT_RE.finditer(text):
         if not _is_money(match):
             continue
-        value = _figure(match.group("fig"))
+        value = figure_value(match.group("fig"))
         if value is None:
             continue
         value *= _scale_factor(match.group("scale"))
@@ -179,7 +193,7 @@ def find_areas(text: str) -> list[Area]:
     out: list[Area] = []
     for match in AREA_RE.finditer(text):
         unit = next(name for name in _SQFT_PER if match.group(name))
-        number = _figure(match.group("num"))
+        number = figure_value(match.group("num"))
         if number is not None:
             out.append(Area(round(number * _SQFT_PER[unit], 2), match.start(), match.end()))
     return out

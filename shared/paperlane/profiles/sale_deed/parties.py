@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-from paperlane.profiles.sale_deed.pincodes import canonical_state, find_states, state_for_pincode
+from paperlane.profiles.sale_deed.identity import (
+    AADHAAR_CANDIDATE,
+    PAN_CANDIDATE,
+    AadhaarRead,
+    normalize_aadhaar,
+    normalize_doubled_pan,
+    normalize_pan,
+)
+from paperlane.profiles.sale_deed.pincodes import STATE_RE, canonical_state, find_states, state_for_pincode
 from paperlane.profiles.sale_deed.schema import Buyer, Seller
 from paperlane.profiles.sale_deed.text import clean_value, display_case, squash
 from paperlane.profiles.sale_deed.validators import PAN_RE, normalize_phone
@@ -36,6 +44,14 @@ _LEAD_PREFIX_RE = re.compile(
     re.I,
 )
 _LEAD_SUFFIX_RE = re.compile(r"^\)?(?:\s*(?:no\.?\s*)?\d+)?\s*(?:[:\-]|\s*$|\n)", re.I)
+# A heading run into the text before it by OCR ("... E-mail: - AND BUYER 1 Name ..."): after the end
+# of a field or sentence, and then numbered, or followed by a colon or a label.
+_INLINE_PREFIX_RE = re.compile(
+    r"(?:^|[.;:,)\-]|\bAND)\s*(?:(?:details|particulars|names?\s+and\s+address(?:es)?)\s+of\s+)?"
+    r"(?:the\s+)?$",
+    re.I,
+)
+_INLINE_SUFFIX_RE = re.compile(r"^\)?(?:\s*(?:no\.?\s*)?\d+\b\s*[.:)\-]?|\s*[:\-]|\s+(?=name\b))", re.I)
 _START_RE = re.compile(r"\bbetween\b", re.I)
 _END_RE = re.compile(r"\bWHEREAS\b|\bRECITALS?\b|NOW\s+TH(?:IS|E)\s+(?:DEED|INDENTURE)|WITNESSETH", re.I)
 _PART_RE = re.compile(r"\bPART\b[\s;.,:]*(?:AND\b)?", re.I)
@@ -117,11 +133,15 @@ def _markers(section: str) -> list[_Marker]:
             out.append(_Marker(role, "trailing", start, match.end()))
             continue
         line_start = section.rfind("\n", 0, match.start()) + 1
-        if _LEAD_PREFIX_RE.match(section[line_start : match.start()]) and _LEAD_SUFFIX_RE.match(
-            section[match.end() :]
-        ):
-            suffix = _LEAD_SUFFIX_RE.match(section[match.end() :])
-            out.append(_Marker(role, "lead", line_start, match.end() + (suffix.end() if suffix else 0)))
+        after = section[match.end() :]
+        suffix = _LEAD_SUFFIX_RE.match(after)
+        if _LEAD_PREFIX_RE.match(section[line_start : match.start()]) and suffix:
+            out.append(_Marker(role, "lead", line_start, match.end() + suffix.end()))
+            continue
+        inline = _INLINE_SUFFIX_RE.match(after)
+        prefix = _INLINE_PREFIX_RE.search(section[max(line_start, match.start() - 60) : match.start()])
+        if inline and prefix:
+            out.append(_Marker(role, "lead", match.start(), match.end() + inline.end()))
     return out
 
 
@@ -166,17 +186,28 @@ def _labels(text: str) -> list[_Label]:
             alone = not text[line_start : match.start()].strip(" \t0123456789.)(") and re.match(
                 r"[ \t]*\n", after
             )
-            if not (re.match(r"[ \t]*[:\-]", after) or alone):
+            if not (re.match(r"[ \t]*[:\-]", after) or alone or _bare_label(key, after)):
                 continue
         out.append(_Label(key, match.start(), match.end()))
     return out
+
+
+def _bare_label(key: str, after: str) -> bool:
+    """A label without its colon, its value run onto its line (a table as OCR reads it): "Name Smt.
+    Kavya Rao", "Age 48 years", "State Kerala". Prose uses these words too, but not before such values."""
+    if key == "state":
+        return bool(re.match(rf"[ \t]+{STATE_RE.pattern}", after, re.I))
+    if key == "gender":
+        return bool(re.match(r"[ \t]+(?:male|female)\b", after, re.I))
+    return key in ("name", "age", "address", "share") and bool(re.match(r"[ \t]+(?:[A-Z0-9]|\(\d)", after))
 
 
 def _numbered_starts(text: str) -> list[int]:
     """Starts of the items of a list numbered 1, 2, 3... at line starts."""
     starts: list[int] = []
     expected = 1
-    for match in re.finditer(r"(?m)^[ \t]*\(?(\d{1,2})[.)][ \t]+", text):
+    # At a line start, or (lines joined by OCR) after the end of the previous person's details.
+    for match in re.finditer(r"(?m)(?:^[ \t]*|(?<=[.;] ))\(?(\d{1,2})[.)][ \t]+", text):
         if int(match.group(1)) == expected:
             starts.append(match.start())
             expected += 1
@@ -261,27 +292,52 @@ def _gender(values: dict[str, list[str]], honorific: str | None, entry: str) -> 
     return None
 
 
+def _aadhaar_reads(text: str, offset: int = 0) -> list[tuple[AadhaarRead, tuple[int, int]]]:
+    out = []
+    for match in re.finditer(rf"(?=({AADHAAR_CANDIDATE.pattern}))", text):
+        read = normalize_aadhaar(match.group(1))
+        if read:
+            out.append((read, (offset + match.start(1), offset + match.end(1))))
+    return out
+
+
 def _aadhaar(entry: str, values: dict[str, list[str]]) -> tuple[str | None, tuple[int, int] | None]:
+    """Under its label the first number read (verified if one is); elsewhere only a verified one, or
+    one printed as Aadhaar numbers are, so a phone number and its neighbour are never taken for one."""
     for value in values.get("aadhaar", []):
-        match = _AADHAAR_RE.search(value[:40])
-        if match:
-            pos = entry.find(match.group(0))
-            return re.sub(r"\D", "", match.group(0)), (pos, pos + len(match.group(0)))
+        offset = entry.find(value)
+        reads = _aadhaar_reads(value[:45], max(offset, 0))
+        if reads:
+            read, span = next(((r, sp) for r, sp in reads if r.verified), reads[0])
+            return read.value, span
+    reads = _aadhaar_reads(entry)
+    for read, span in reads:
+        if read.verified:
+            return read.value, span
     match = _AADHAAR_RE.search(entry)
     if match:
         return re.sub(r"\D", "", match.group(0)), match.span()
     return None, None
 
 
+def _pans(text: str) -> list[str]:
+    found = (normalize_pan(m.group(1)) for m in re.finditer(rf"(?=({PAN_CANDIDATE.pattern}))", text))
+    return [p for p in found if p]
+
+
 def _pan(entry: str, values: dict[str, list[str]]) -> str | None:
     for value in values.get("pan", []):
-        compact = re.sub(r"[\s\-]", "", value[:20]).upper()
-        match = PAN_RE.search(compact)
-        if match:
-            return match.group(0)
+        pans = _pans(value[:30])
+        doubled = re.match(r"\s*([A-Za-z0-9|]{11})(?![A-Za-z0-9])", value)
+        pan = pans[0] if pans else normalize_doubled_pan(doubled.group(1)) if doubled else None
+        if pan:
+            return pan
     match = re.search(rf"\b{PAN_RE.pattern}\b", entry)
     if match:
         return match.group(0)
+    pans = _pans(entry)
+    if pans:
+        return pans[0]
     # A malformed PAN under its label is still reported, so validation can flag it.
     for value in values.get("pan", []):
         token = re.match(r"\s*([A-Z0-9]{8,12})\b", value)

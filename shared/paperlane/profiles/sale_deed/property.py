@@ -18,9 +18,9 @@ from paperlane.profiles.sale_deed.text import clean_value, display_case, squash
 
 _Q = r"[\"'`]?"
 _SCHEDULE_HEAD = re.compile(
-    rf"(?im)^[ \t]*(?:THE\s+)?(?:SCHEDULE\s*-?\s*{_Q}\s*(?P<a>[ABC])\s*{_Q}(?![\w])"
+    rf"(?i)(?:THE\s+)?(?:SCHEDULE\s*-?\s*{_Q}\s*(?P<a>[ABC])[ \t]*{_Q}(?![\w])"
     rf"|{_Q}(?P<b>[ABC]){_Q}\s*-?\s*SCHEDULE"
-    rf"|(?P<c>FIRST|SECOND|THIRD)\s+SCHEDULE)(?:\s+PROPERT(?:Y|IES))?(?P<rest>[^\n]*)$"
+    rf"|(?P<c>FIRST|SECOND|THIRD)\s+SCHEDULE)(?:\s+PROPERT(?:Y|IES))?(?=(?P<rest>[^\n]*))",
 )
 _ORDINAL = {"first": "A", "second": "B", "third": "C"}
 _SECTION_END = re.compile(r"\bIN\s+WITNESS|^\s*WITNESSES\b|ENDORSEMENT|^\s*SIGNATURES?\b", re.I | re.M)
@@ -56,16 +56,32 @@ _UNIT_PART = re.compile(
 )
 
 
+def _is_heading(text: str, match: re.Match[str]) -> bool:
+    """A schedule's heading, not a mention of it ("the Schedule 'B' and 'C' properties").
+
+    On its own line the rest of the line says so; OCR may run the heading into the text around it,
+    and then it follows the end of a sentence.
+    """
+    rest = match.group("rest").strip()
+    if re.match(r"(?i)\s*(?:and|&|,)", rest):
+        return False
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if not text[line_start : match.start()].strip():
+        return (
+            not rest
+            or rest[0] in ":(-.["
+            or rest.isupper()
+            or bool(re.match(r"(?i)above|referred|property", rest))
+        )
+    before = text[max(0, match.start() - 3) : match.start()].rstrip()
+    return not before or before[-1] in ".:;"
+
+
 def schedules(text: str) -> dict[str, str]:
     """Schedule letter -> its text (to the next schedule, the attestation or the endorsement)."""
     heads = []
     for match in _SCHEDULE_HEAD.finditer(text):
-        rest = match.group("rest").strip()
-        if rest and not (
-            rest[0] in ":(-.[" or rest.isupper() or re.match(r"(?i)above|referred|property", rest)
-        ):
-            continue
-        if re.match(r"(?i)\s*(?:and|&|,)", rest):
+        if not _is_heading(text, match):
             continue
         letter = match.group("a") or match.group("b") or _ORDINAL[match.group("c").lower()]
         heads.append((letter.upper(), match.start(), match.end()))
@@ -131,6 +147,9 @@ def paid_in_cash(text: str) -> str:
         return "Yes" if explicit.group(1).lower() == "yes" else "No"
     # A payment-table row: "Cash" as a cell of its own, or after the row's serial number.
     if re.search(r"(?m)^[ \t]*cash[ \t]*$|^[ \t]*\d+[ \t]+cash\b", text, re.I):
+        return "Yes"
+    # The same row run into the lines around it by OCR: "... Amount (Rs.) 1 Cash Token advance - 50,000.00".
+    if re.search(r"(?<![\w,.])\d{1,2}[ \t]+cash\b(?=[^.\n]{0,60}?\d{1,3}(?:[,.]\d{2,3})+)", text, re.I):
         return "Yes"
     for match in re.finditer(r"\b(?:in|by|through)\s+cash\b", text, re.I):
         sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start()))

@@ -36,9 +36,11 @@ _EXECUTION_LABEL = re.compile(r"date\s+of\s+(?:execution|sale|transaction|this\s
 _OFFICE_LABEL = re.compile(
     r"(?:Registration|Registering|Registrar'?s?|Sub[\s-]?Registrar)\s+Office\s*[:\-]\s*(?P<v>[^\n]+)", re.I
 )
+# The registrar's signature after the office's name, on the same line once OCR has joined lines.
+_SIGNED = re.compile(r"\(?\s*Sd\s*/|\s(?:Sheet|Page)\s+\d+\s+of\s+\d+", re.I)
 _OFFICE_PHRASE = re.compile(
     r"(?P<v>(?:Office\s+of\s+the\s+(?:Joint\s+|District\s+)?Sub[\s-]?Registrar|(?:Joint\s+)?Sub[\s-]?Registrar(?:'s)?\s+Office|SRO)"
-    r"[ \t]*,?[ \t]*[A-Z][^;]*?)(?=\s+(?:as|on|vide|in\s+Book|under)\b|[.;]\s|\n\s*\n|\s*$)",
+    r"[ \t]*,?[ \t]*\n?[ \t]*[A-Z][^;]*?)(?=\s+(?:as|on|vide|in\s+Book|under)\b|[.;]\s|\n\s*\n|\s*$)",
 )
 
 
@@ -93,11 +95,14 @@ def registration_office(body: str) -> str | None:
     if labelled:
         match = labelled[-1]
         value = match.group("v")
-        if value.count("(") > value.count(")") or value.rstrip().endswith(","):
-            # A wrapped line: "(Bengaluru" + "Urban)", or "Dwaraka Nagar," + "Visakhapatnam", on the next.
-            rest = re.match(r"\n([^\n]{1,60})", body[match.end() :])
-            value += " " + rest.group(1) if rest else ""
-        return clean_value(value) or None
+        rest = re.match(r"\n([^\n:]{1,60})(?:\n|$)", body[match.end() :])
+        unclosed = value.count("(") > value.count(")") or value.rstrip().endswith(",")
+        if rest and not _SIGNED.search(value) and (unclosed or not re.match(r"[\d(]", rest.group(1))):
+            # A line wrapped in its paragraph: "(Bengaluru" + "Urban)", "Vijayanagar 2nd" + "Stage, Mysuru";
+            # never a next field ("Date: ...").
+            value += " " + rest.group(1)
+        signed = _SIGNED.search(value)
+        return clean_value(value[: signed.start()] if signed else value) or None
     zone = endorsement_start(body) or 0
     for start in (zone, 0):
         for match in _OFFICE_PHRASE.finditer(body, start):
