@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pipeline.py", "export.py", "football.py"]
+BENCHMARKS = ["pipeline.py", "export.py", "football.py", "ocr.py"]
 
 
 def main() -> int:

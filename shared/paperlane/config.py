@@ -68,6 +68,8 @@ class PipelineSettings(StoreSettings, LimitSettings):
 class OcrSettings(StoreSettings):
     ocr_languages: str = Field(alias="OCR_LANGUAGES", default="eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")
     ocr_dpi: int = Field(alias="OCR_DPI", default=300, ge=72, le=600)
+    # auto: Tesseract when its binary is on PATH, else RapidOCR (models inside its wheel).
+    ocr_engine: str = Field(alias="OCR_ENGINE", default="auto", pattern="^(auto|tesseract|rapidocr)$")
 
 
 class AuthSettings(_EnvModel):
@@ -170,3 +172,32 @@ class ExportSettings(ApiSettings):
     export_url_expiry_seconds: int = Field(
         alias="EXPORT_URL_EXPIRY_SECONDS", default=900, gt=0, le=7 * 24 * 3600
     )
+
+
+class NotifySettings(_EnvModel):
+    """Live progress (WebSocket) and webhooks: the notify, deliver and websocket functions.
+
+    ``CONNECTIONS_TABLE`` and ``WEBHOOK_QUEUE_URL`` are checked where they are used (paperlane.notify),
+    since each function needs only some of them.
+    """
+
+    jobs_table: str = Field(alias="JOBS_TABLE", min_length=3)
+    auth_table: str = Field(alias="AUTH_TABLE", min_length=3)
+    connections_table: str = Field(alias="CONNECTIONS_TABLE", default="")
+    # The API Gateway Management API endpoint (https://<api>.execute-api.<region>.amazonaws.com/<stage>),
+    # or `local`: the local stack's in-process /ws sockets (paperlane.notify.sender.LOCAL).
+    websocket_endpoint: str = Field(alias="WEBSOCKET_ENDPOINT", default="")
+    webhook_queue_url: str = Field(alias="WEBHOOK_QUEUE_URL", default="")
+    # Where deliveries go once retries are spent or the receiver refuses them for good (4xx).
+    webhook_dlq_url: str = Field(alias="WEBHOOK_DLQ_URL", default="")
+    webhook_timeout_seconds: float = Field(alias="WEBHOOK_TIMEOUT_SECONDS", default=10.0, gt=0, le=60)
+    webhook_max_retries: int = Field(alias="WEBHOOK_MAX_RETRIES", default=5, ge=0, le=20)
+    # Retry n waits base * 2^(n-1) seconds (capped at SQS's 900 s DelaySeconds): 30 s, 1, 2, 4, 8 min.
+    webhook_backoff_base_seconds: int = Field(alias="WEBHOOK_BACKOFF_BASE_SECONDS", default=30, ge=0, le=900)
+    # Progress over WebSockets, per job: a message goes out when the stage changed, when progress rose by
+    # PROGRESS_MIN_STEP_PERCENT since the last one sent, or when PROGRESS_MIN_INTERVAL_SECONDS passed
+    # since it (and progress moved). A 1,000-page document then sends tens of messages, not hundreds.
+    progress_min_interval_seconds: float = Field(alias="PROGRESS_MIN_INTERVAL_SECONDS", default=5.0, ge=0)
+    progress_min_step_percent: int = Field(alias="PROGRESS_MIN_STEP_PERCENT", default=10, ge=1, le=100)
+    # API Gateway closes a WebSocket after 2 hours; its items expire a little later (DynamoDB TTL).
+    connection_ttl_seconds: int = Field(alias="CONNECTION_TTL_SECONDS", default=3 * 3600, ge=60)

@@ -163,7 +163,7 @@ def test_plan_ocr_and_ocr_handlers_with_their_events(stack: LocalStack, run: Run
     invoke(stack, "PrepareFunction", load_event("prepare", JOB_ID=job_id))
     invoke(stack, "ExtractTextFunction", load_event("extract_text", JOB_ID=job_id))
     plan, errored = invoke(stack, "PlanOcrFunction", load_event("plan_ocr", JOB_ID=job_id))
-    assert not errored and plan == {"pages": [1], "count": 1}
+    assert not errored and plan == {"pages": [1], "count": 1, "llm": False}
     assert run.stores.jobs.get(job_id).current_stage.value == "ocr"
     out, errored = invoke(stack, "OcrFunction", load_event("ocr", JOB_ID=job_id))
     assert not errored and out["page"] == 1

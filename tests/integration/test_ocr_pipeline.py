@@ -82,7 +82,9 @@ def test_a_page_ocr_cannot_read_is_recorded_with_its_code_and_the_rest_goes_on(r
     original = pytesseract.pytesseract.tesseract_cmd
     pytesseract.pytesseract.tesseract_cmd = "/nonexistent/tesseract"
     try:
-        settings = OcrSettings.model_validate(run.stack.function_environment("OcrFunction"))
+        # Tesseract forced: with `auto`, a missing Tesseract would fall back to RapidOCR.
+        env = {**run.stack.function_environment("OcrFunction"), "OCR_ENGINE": "tesseract"}
+        settings = OcrSettings.model_validate(env)
         out = stages.ocr_page(
             run.stores,
             settings,

@@ -433,3 +433,53 @@ def test_profile_without_games_has_empty_anomalies_everywhere() -> None:
     result = FootballOddsProfile().extract([page])
     assert result.output["anomalies"] == [] and result.records["anomaly"] == []
     assert result.summary["anomalies"] == 0
+
+
+# ---------------------------------------------------------------- added: coupon range, across documents
+
+
+def _priced(home: str, away: str, date: str, odds: tuple[float, float, float]) -> dict[str, Any]:
+    return {
+        "league": "Premier League",
+        "date": date,
+        "time": "15:00",
+        "home_team": home,
+        "away_team": away,
+        "main_market": {"market_type": "1X2", "odds": {"1": odds[0], "X": odds[1], "2": odds[2]}},
+        "additional_markets": [],
+    }
+
+
+def test_a_kickoff_far_from_the_coupons_other_days_is_flagged() -> None:
+    from paperlane.profiles.football.anomalies import detect
+
+    fair = (2.2, 3.4, 3.3)
+    games = [
+        _priced("Arsenal", "Chelsea", "2026-11-28", fair),
+        _priced("Everton", "Fulham", "2026-11-29", fair),
+        _priced("Brentford", "Burnley", "2026-11-29", fair),
+        _priced("Liverpool", "Aston Villa", "2026-02-11", fair),  # day and month swapped
+    ]
+    found = [(a["game"], a["type"]) for a in detect(games)]
+    assert (4, "kickoff_out_of_range") in found
+    assert not [g for g, t in found if t == "kickoff_out_of_range" and g != 4]
+
+
+def test_the_same_fixture_priced_very_differently_in_another_document() -> None:
+    from paperlane.profiles import ProfileResult, cross_document
+    from paperlane.profiles.football.anomalies import across_documents
+
+    mine = [_priced("Arsenal", "Chelsea", "2026-11-28", (2.2, 3.4, 3.3))]
+    close = [{**_priced("Arsenal", "Chelsea", "2026-11-28", (2.1, 3.4, 3.5)), "job_id": "a" * 32}]
+    far = [{**_priced("Arsenal", "Chelsea", "2026-11-28", (3.5, 3.4, 2.0)), "job_id": "b" * 32}]
+    other_day = [{**_priced("Arsenal", "Chelsea", "2026-12-28", (3.5, 3.4, 2.0)), "job_id": "c" * 32}]
+    assert across_documents(mine, close + other_day) == []
+    [found] = across_documents(mine, far)
+    assert found["type"] == "odds_moved_across_docs" and "b" * 32 in found["message"]
+
+    result = ProfileResult(
+        output={"games": mine, "anomalies": []}, records={"game": mine}, summary={"anomalies": 0}
+    )
+    enriched = cross_document("football_odds", result, lambda day: far if day == "2026-11-28" else [])
+    assert enriched.summary["anomalies"] == 1 and enriched.records["anomaly"] == enriched.output["anomalies"]
+    assert cross_document("generic", result, lambda day: far) is result

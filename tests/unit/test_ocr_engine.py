@@ -263,7 +263,7 @@ def test_missing_tesseract_is_ocr_unavailable_with_an_install_hint(monkeypatch: 
     monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/bin/tesseract")
 
     with pytest.raises(OcrUnavailable) as caught:
-        ocr_page(image_only_pdf("Hello"), 1, width=A4[0], height=A4[1])
+        ocr_page(image_only_pdf("Hello"), 1, width=A4[0], height=A4[1], engine="tesseract")
 
     assert caught.value.code == "OCR_UNAVAILABLE"
     assert "apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd" in caught.value.message

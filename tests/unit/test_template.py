@@ -106,7 +106,9 @@ def test_image_functions_build_from_a_dockerfile_and_run_locally_from_source(tem
         assert "public.ecr.aws/lambda/python" in dockerfile or "awslambdaric" in dockerfile, logical_id
         assert f'CMD ["{meta["PaperlaneLocal"]["Handler"]}"]' in dockerfile, "same handler on AWS and locally"
         app = ROOT / meta["PaperlaneLocal"]["CodeUri"] / "app.py"
-        assert f"COPY {app.relative_to(ROOT).as_posix()}" in dockerfile, "the image runs the same handler file"
+        assert f"COPY {app.relative_to(ROOT).as_posix()}" in dockerfile, (
+            "the image runs the same handler file"
+        )
 
 
 def test_the_ocr_image_carries_tesseract_and_its_languages() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperlane import __version__, clock, ids, profiles
 from paperlane.api.access import owner_filter, result_of, visible_job
@@ -13,8 +13,9 @@ from paperlane.api.deps import StoresDep
 from paperlane.api.schemas import BatchDetail, BatchList, Health, JobList, QueueCounts
 from paperlane.api.security import PrincipalDep
 from paperlane.auth.roles import Principal
-from paperlane.errors import NotFound
+from paperlane.errors import Conflict, NotFound
 from paperlane.jobs import Job, JobStatus
+from paperlane.ocr import searchable
 
 router = APIRouter(tags=["status"])
 
@@ -64,6 +65,23 @@ def job_result(job_id: str, stores: StoresDep, principal: PrincipalDep) -> Respo
     return JSONResponse(
         {"job_id": job.job_id, "status": job.status.value, "filename": job.filename, **result}
     )
+
+
+@router.get(
+    "/api/v1/jobs/{job_id}/searchable.pdf",
+    summary="The scanned document with its OCR text as an invisible, searchable layer",
+    status_code=303,
+    responses={303: {"description": "Fetch from S3"}, 404: {"description": "The job has none"}},
+)
+def job_searchable_pdf(job_id: str, stores: StoresDep, principal: PrincipalDep) -> Response:
+    job = _job(stores, job_id, principal)
+    if job.status is not JobStatus.COMPLETED or not job.summary.get("searchable_pdf"):
+        raise NotFound(f"Job {job.job_id} has no searchable PDF: only jobs with OCR'd pages have one.")
+    # The file shows identity numbers as printed; viewers read them masked (as result_of refuses them
+    # results it cannot mask).
+    if not principal.sees_pii():
+        raise Conflict("The searchable PDF cannot be masked for a viewer; ask an operator or admin.")
+    return RedirectResponse(stores.documents.presigned_get(searchable.key(job.job_id)), status_code=303)
 
 
 @router.get("/api/v1/batches", response_model=BatchList, summary="Batches, newest first")

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
-from paperlane.ocr import geometry, preprocess
+from paperlane.ocr import geometry, preprocess, selection
 from paperlane.ocr.geometry import Affine
 from paperlane.ocr.layout import join_words, mean_confidence
 from paperlane.ocr.render import GrayImage, render_page
@@ -43,6 +43,7 @@ class OcrResult(BaseModel):
     skew_degrees: float  # tilt removed after that, counter-clockwise as seen
     table_lines_removed: bool  # the words come from the image with its ruling lines erased
     seconds: float  # wall time of the whole page
+    engine: selection.Engine = "tesseract"
 
 
 def _sideways(words: list[Word]) -> bool:
@@ -81,13 +82,17 @@ def ocr_page(
     languages: str = "eng",
     password: str | None = None,
     dpi: int = 300,
+    engine: str = "auto",
 ) -> OcrResult:
     """OCR page ``page_number`` (1-based) of ``data``; ``width`` x ``height``: its displayed size in points.
 
-    Raises OcrUnavailable (before any rendering) when Tesseract or one of ``languages`` ("eng",
-    "eng+kan") is missing; PdfEncrypted / PdfCorrupt / ValueError as ``render_page``.
+    ``engine`` is the OCR_ENGINE setting (``selection.choose``). Raises OcrUnavailable (before any
+    rendering) when no engine is installed, or Tesseract lacks one of ``languages`` ("eng", "eng+kan");
+    PdfEncrypted / PdfCorrupt / ValueError as ``render_page``.
     """
     started = time.perf_counter()
+    if selection.choose(engine) == "rapidocr":
+        return _ocr_page_rapid(data, page_number, width=width, height=height, password=password, dpi=dpi)
     check_languages(languages)
     rendered = render_page(data, page_number, dpi=dpi, password=password)
     rendered_h, rendered_w = rendered.shape[:2]
@@ -174,4 +179,43 @@ def ocr_page(
         skew_degrees=best.skew,
         table_lines_removed=table,
         seconds=time.perf_counter() - started,
+    )
+
+
+def _ocr_page_rapid(
+    data: bytes, page_number: int, *, width: float, height: float, password: str | None, dpi: int
+) -> OcrResult:
+    """The page read by RapidOCR: rendered and deskewed, as for Tesseract.
+
+    No orientation pass (Tesseract's OSD is what detects it; RapidOCR's own classifier turns upside-down
+    lines only) and no ruling-line removal (its detector finds text inside table cells by itself).
+    Languages are those of its bundled multilingual model; OCR_LANGUAGES names Tesseract's data.
+    """
+    from paperlane.ocr import rapid  # ONNX Runtime: only when this engine runs
+
+    started = time.perf_counter()
+    rendered = render_page(data, page_number, dpi=dpi, password=password)
+    rendered_h, rendered_w = rendered.shape[:2]
+    to_page = geometry.scaling(width / rendered_w, height / rendered_h)
+    image, skew = preprocess.deskew(rendered)
+    if skew:
+        to_page = to_page @ geometry.invert(geometry.rotation(-skew, rendered_w, rendered_h)[0])
+    words = rapid.ocr_image(image, page_width=width, page_height=height, to_page=to_page)
+    page = Page(
+        page=page_number,
+        width=width,
+        height=height,
+        text=join_words(words),
+        words=words,
+        source="ocr",
+        needs_ocr=False,
+    )
+    return OcrResult(
+        page=page,
+        mean_confidence=mean_confidence(words),
+        rotation=0,
+        skew_degrees=skew,
+        table_lines_removed=False,
+        seconds=time.perf_counter() - started,
+        engine="rapidocr",
     )

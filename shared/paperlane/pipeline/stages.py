@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -16,6 +17,7 @@ from paperlane.pipeline.context import Stores
 from paperlane.pipeline.manifest import Manifest, plan_chunks
 from paperlane.profiles.base import ProfileResult
 from paperlane.storage import documents as keys
+from paperlane.storage.records import RecordQuery
 
 
 class JobCancelled(PaperlaneError):
@@ -154,6 +156,7 @@ def ocr_page(stores: Stores, settings: OcrSettings, request: OcrPageInput) -> Oc
             height=before.height,
             languages=settings.ocr_languages,
             dpi=settings.ocr_dpi,
+            engine=settings.ocr_engine,
         )
         page = result.page.model_copy(update={"confidence": result.mean_confidence})
     except DocumentError as exc:
@@ -177,13 +180,52 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
         profile = profiles.resolve(manifest.profile, stores.profiles.spec)
         profiles.use_runtime_data(manifest.profile, stores.aliases.mapping)
         result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
+    result = profiles.cross_document(
+        manifest.profile, result, lambda day: _other_games_on(stores, manifest.profile, job.job_id, day)
+    )
     for kind, rows in result.records.items():
         stores.records.replace(job.job_id, job.profile, job.created_at, kind, rows, owner=job.owner)
     key = keys.result_key(job.job_id)
-    stores.documents.put_json(key, {"job_id": job.job_id, "profile": job.profile, **result.output})
-    stores.jobs.complete(job.job_id, result_key=key, summary=result.summary)
-    logger.info("Completed", extra={"job_id": job.job_id, **result.summary})
+    ocr = _ocr_outputs(stores, manifest) if job.ocr_pages_total else {}
+    summary = result.summary | {name: value for name, value in ocr.items() if value}
+    output = {**result.output, "ocr_confidence": None, "searchable_pdf": False, **ocr}
+    stores.documents.put_json(key, {"job_id": job.job_id, "profile": job.profile, **output})
+    stores.jobs.complete(job.job_id, result_key=key, summary=summary)
+    logger.info("Completed", extra={"job_id": job.job_id, **summary})
     return {"job_id": job.job_id, "status": "completed", "result_key": key}
+
+
+# Cross-document checks read at most this many records of other documents per day.
+_MAX_OTHERS_PER_DAY = 2000
+
+
+def _other_games_on(stores: Stores, profile: str, job_id: str, day: str) -> list[dict[str, Any]]:
+    """Other documents' records dated ``day`` (the records table's date index), with their job id."""
+    found = stores.records.select(RecordQuery(profile=profile, kind="game", date=day))
+    return [{**r, "job_id": r["pk"]} for r in islice(found, _MAX_OTHERS_PER_DAY) if r["pk"] != job_id]
+
+
+# --- OCR outputs of a job: its searchable PDF and mean OCR confidence --------------------------------
+
+
+def _ocr_outputs(stores: Stores, manifest: Manifest) -> dict[str, Any]:
+    """For a job whose pages went through OCR: ``searchable_pdf`` (the original with the OCR words as an
+    invisible text layer, written to ``results/<job>/searchable.pdf`` when any word was read) and
+    ``ocr_confidence``, the mean of the OCR'd pages' confidences (None when none has one)."""
+    from paperlane.ocr import searchable  # PyMuPDF: pipeline functions only
+
+    read = [p for p in chunks.read(stores.documents, manifest, words=False) if p.source == "ocr"]
+    ocr_pages = [chunks.read_ocr(stores.documents, manifest.job_id, p.page, words=True) for p in read]
+    pages = [p for p in ocr_pages if p is not None]
+    confidences = [p.confidence for p in pages if p.confidence is not None]
+    words = {p.page: p.words for p in pages if p.words}
+    if words:
+        original = stores.documents.get_document(manifest.document_key)
+        stores.documents.put_bytes(searchable.key(manifest.job_id), searchable.build(original, words))
+    return {
+        "ocr_confidence": round(sum(confidences) / len(confidences), 1) if confidences else None,
+        "searchable_pdf": bool(words),
+    }
 
 
 def llm_extract(stores: Stores, request: FinalizeInput) -> dict[str, Any]:

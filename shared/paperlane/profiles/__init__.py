@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from paperlane.errors import InvalidRequest
 from paperlane.pages import Page
@@ -60,6 +60,28 @@ def use_runtime_data(name: str, aliases: Callable[[], dict[str, str]]) -> None:
         use_runtime_aliases(aliases())
 
 
+def cross_document(
+    name: str, result: ProfileResult, earlier: Callable[[str], list[dict[str, Any]]]
+) -> ProfileResult:
+    """Checks against other documents (football: the same fixture priced very differently elsewhere).
+    ``earlier(day)`` returns other documents' records for a day, each with its ``job_id``."""
+    if name != "football_odds" or not result.output.get("games"):
+        return result
+    from paperlane.profiles.football.anomalies import across_documents
+
+    games: list[dict[str, Any]] = result.output["games"]
+    days = sorted({str(g["date"]) for g in games if g.get("date")})
+    extra = across_documents(games, [g for day in days for g in earlier(day)])
+    if not extra:
+        return result
+    anomalies = sorted([*result.output.get("anomalies", []), *extra], key=lambda a: int(a["game"]))
+    return ProfileResult(
+        output={**result.output, "anomalies": anomalies},
+        records={**result.records, "anomaly": anomalies},
+        summary={**result.summary, "anomalies": len(anomalies)},
+    )
+
+
 def is_built_in(name: str) -> bool:
     return name in _BUILT_IN
 
@@ -77,6 +99,7 @@ __all__ = [
     "LlmAssistance",
     "Profile",
     "ProfileResult",
+    "cross_document",
     "get",
     "is_built_in",
     "llm_assistance",

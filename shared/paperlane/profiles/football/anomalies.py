@@ -19,7 +19,12 @@ team_twice_same_day    warning   a team in two different fixtures on one date (l
 missing_main_market    warning   no complete 1X2 market
 kickoff_unusual        warning   kick-off outside 09:00-23:59, or a time that is not HH:MM
 unmatched_team         warning   a team name the club table does not know (one record per side)
+kickoff_out_of_range   warning   a kick-off day more than 14 days from the coupon's median day
+odds_moved_across_docs warning   another document priced the same fixture's 1X2 very differently
 =====================  ========  =======================================================================
+
+``odds_moved_across_docs`` needs earlier documents: ``across_documents`` takes them (the pipeline reads
+them from the records table's date index), so ``detect`` stays a function of one document.
 
 Margin checks skip a market that already has an odds_out_of_range record: its book is meaningless.
 Games without a date take no part in the date-based checks (duplicate_game, team_twice_same_day).
@@ -53,6 +58,12 @@ DC_TOLERANCE = 0.08
 # Earliest plausible local kick-off. European coupons list games from late morning (Asian-market
 # 09:30 or 11:00 slots) until late evening; a 03:00 game is usually a misread time or a time-zone slip.
 KICKOFF_EARLIEST = dt.time(9, 0)
+# A coupon covers a round of fixtures, a week or two: a game further than this from the coupon's median
+# day has a misread date (a day and month swapped, a wrong year inferred).
+KICKOFF_RANGE_DAYS = 14
+# Across documents, the same fixture's 1X2 probabilities (margin removed) move with team news, but
+# rarely by more than 0.15 for one outcome; beyond that one of the two readings is suspect.
+CROSS_DOCUMENT_TOLERANCE = 0.15
 
 MARKET_KEYS: dict[str, tuple[str, ...]] = {
     "1X2": ("1", "X", "2"),
@@ -237,6 +248,48 @@ def _conflict(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return False
 
 
+def _out_of_range(games: list[dict[str, Any]]) -> Iterator[tuple[int, str, str, str]]:
+    days: list[tuple[int, dt.date]] = []
+    for i, game in enumerate(games):
+        try:
+            days.append((i, dt.date.fromisoformat(str(game.get("date")))))
+        except ValueError:
+            continue
+    if len(days) < 3:
+        return  # too few dates to say what the coupon's range is
+    ordered = sorted(d for _, d in days)
+    median = ordered[len(ordered) // 2]
+    for i, day in days:
+        if abs((day - median).days) > KICKOFF_RANGE_DAYS:
+            yield i, "kickoff_out_of_range", WARNING, f"{day} is far from the coupon's other games ({median})"
+
+
+def across_documents(games: list[dict[str, Any]], earlier: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``odds_moved_across_docs`` records for games whose fixture another document (``earlier``, game
+    dicts with their ``job_id``) priced very differently."""
+    others: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for game in earlier:
+        fixture = (str(game.get("date")), fold_name(game.get("home_team")), fold_name(game.get("away_team")))
+        others.setdefault(fixture, []).append(game)
+    out: list[dict[str, Any]] = []
+    for i, game in enumerate(games):
+        mine = complete(markets(game).get("1X2", {}), "1X2")
+        fixture = (str(game.get("date")), fold_name(game.get("home_team")), fold_name(game.get("away_team")))
+        if mine is None or not game.get("date"):
+            continue
+        for other in others.get(fixture, []):
+            theirs = complete(markets(other).get("1X2", {}), "1X2")
+            if theirs is None:
+                continue
+            a, b = probabilities(mine), probabilities(theirs)
+            gap = max(abs(a[k] - b[k]) for k in a)
+            if gap > CROSS_DOCUMENT_TOLERANCE:
+                message = f"1X2 differs by {gap:.2f} in probability from document {other.get('job_id')}"
+                out.append(_record(i, game, "odds_moved_across_docs", WARNING, message))
+                break
+    return out
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -246,6 +299,7 @@ def detect(games: list[dict[str, Any]]) -> list[dict[str, Any]]:
         (i, *check) for i, game in enumerate(games) for check in _per_game(game)
     ]
     found.extend(_across(games))
+    found.extend(_out_of_range(games))
     found.sort(key=lambda f: f[0])  # stable: within a game, checks stay in the order above
     return [_record(i, games[i], kind, severity, message) for i, kind, severity, message in found]
 
