@@ -1,6 +1,6 @@
-"""Auth API: sign-in, token refresh, the caller's profile, users and API keys. FastAPI behind Mangum."""
+"""Auth API: sign-in, tokens, the caller's profile, users, API keys and webhooks. FastAPI behind Mangum."""
 
-from paperlane.api import auth
+from paperlane.api import auth, webhooks
 from paperlane.api.lambda_entry import http_handler
 
-handler = http_handler(auth.router)
+handler = http_handler(auth.router, webhooks.router)

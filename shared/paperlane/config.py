@@ -194,6 +194,9 @@ class NotifySettings(_EnvModel):
     webhook_max_retries: int = Field(alias="WEBHOOK_MAX_RETRIES", default=5, ge=0, le=20)
     # Retry n waits base * 2^(n-1) seconds (capped at SQS's 900 s DelaySeconds): 30 s, 1, 2, 4, 8 min.
     webhook_backoff_base_seconds: int = Field(alias="WEBHOOK_BACKOFF_BASE_SECONDS", default=30, ge=0, le=900)
+    # A warm notify function reads the webhook list at most this often (the local stack reads it every
+    # time, so a webhook registered a moment ago hears the next event).
+    webhook_cache_seconds: float = Field(alias="WEBHOOK_CACHE_SECONDS", default=30.0, ge=0, le=3600)
     # Progress over WebSockets, per job: a message goes out when the stage changed, when progress rose by
     # PROGRESS_MIN_STEP_PERCENT since the last one sent, or when PROGRESS_MIN_INTERVAL_SECONDS passed
     # since it (and progress moved). A 1,000-page document then sends tens of messages, not hundreds.

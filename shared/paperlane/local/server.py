@@ -10,18 +10,19 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from paperlane.api import aliases, auth, documents, export, games, profiles, reports, status, upload
+from paperlane.api import aliases, auth, documents, export, games, profiles, reports, status, upload, webhooks
 from paperlane.api.app import create_app
 from paperlane.auth.factory import auth_service
 from paperlane.config import AuthSettings, PipelineSettings
 from paperlane.local.inbox import InboxMirror
+from paperlane.local.live import mount_live
 from paperlane.local.stack import LocalStack
 from paperlane.pipeline.context import stores
 
 
 def build_app(stack: LocalStack) -> FastAPI:
     """Every API router on one app, with the API functions' environment from template.yaml."""
-    return create_app(
+    app = create_app(
         auth.router,
         upload.router,
         status.router,
@@ -31,9 +32,12 @@ def build_app(stack: LocalStack) -> FastAPI:
         reports.router,
         profiles.router,
         export.router,
+        webhooks.router,
         environment=stack.api_environment(),
         docs=True,
     )
+    mount_live(app, stack.function_environment("WebSocketFunction"), stack.api_environment())
+    return app
 
 
 @dataclass

@@ -55,6 +55,9 @@ class LocalStack:
             "S3_PUBLIC_ENDPOINT": self.endpoint,
             "JWT_KEYS_FILE": str(local_home() / "jwt-keys.json"),
             "RATE_LIMIT_BACKEND": "memory",
+            # Live progress goes to the server's /ws sockets, in this process (paperlane.local.live).
+            "WEBSOCKET_ENDPOINT": "local",
+            "WEBHOOK_CACHE_SECONDS": "0",
             **(overrides or {}),
         }
         self._pool: WorkerPool | None = None

@@ -1,0 +1,94 @@
+"""Webhooks (admin): register a URL for events, list them, delete one. Secrets are shown only once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import BaseModel, Field, field_validator
+
+from paperlane import aws
+from paperlane.api.deps import SettingsDep
+from paperlane.api.security import PrincipalDep
+from paperlane.errors import NotFound
+from paperlane.notify import signing
+from paperlane.notify.webhooks import (
+    StoredWebhook,
+    Webhook,
+    WebhookEvent,
+    WebhookRepository,
+    new_webhook,
+    validate_url,
+    webhook_id_for,
+)
+
+router = APIRouter(tags=["webhooks"])
+
+
+def get_webhooks(settings: SettingsDep) -> WebhookRepository:
+    return WebhookRepository(aws.dynamodb(), settings.auth_table)
+
+
+WebhooksDep = Annotated[WebhookRepository, Depends(get_webhooks)]
+
+
+class NewWebhook(BaseModel):
+    url: str = Field(description="https:// (http only for localhost and 127.0.0.1); no credentials")
+    events: list[WebhookEvent] = Field(min_length=1)
+    secret: str | None = Field(
+        default=None,
+        min_length=16,
+        max_length=256,
+        repr=False,
+        description="The HMAC-SHA256 key; generated (and returned once) when absent",
+    )
+    progress_step_percent: int = Field(
+        default=10, ge=1, le=100, description="processing_progress each time progress crosses a multiple"
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        return validate_url(url.strip())
+
+
+class CreatedWebhook(Webhook):
+    secret: str = Field(description="Shown only in this response: keep it to verify X-Signature-256")
+
+
+class WebhookList(BaseModel):
+    items: list[Webhook]
+    count: int
+
+
+@router.post(
+    "/api/v1/webhooks",
+    response_model=CreatedWebhook,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a webhook (its secret is shown only in this response)",
+)
+def create_webhook(body: NewWebhook, principal: PrincipalDep, webhooks: WebhooksDep) -> CreatedWebhook:
+    hook: StoredWebhook = new_webhook(
+        body.url,
+        body.events,
+        body.secret or signing.generate_secret(),
+        progress_step_percent=body.progress_step_percent,
+        created_by=principal.username,
+    )
+    webhooks.create(hook)
+    return CreatedWebhook.model_validate(hook.model_dump())
+
+
+@router.get("/api/v1/webhooks", response_model=WebhookList, summary="Webhooks, by URL (without secrets)")
+def list_webhooks(webhooks: WebhooksDep) -> WebhookList:
+    items = [h.public() for h in webhooks.list_all()]
+    return WebhookList(items=items, count=len(items))
+
+
+@router.delete("/api/v1/webhooks", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook by URL")
+def delete_webhook(
+    webhooks: WebhooksDep, url: Annotated[str, Query(min_length=1, max_length=2048)]
+) -> Response:
+    if not webhooks.delete(url.strip()):
+        raise NotFound("No webhook for this URL.", details={"webhook_id": webhook_id_for(url.strip())})
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

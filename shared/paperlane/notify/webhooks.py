@@ -1,0 +1,173 @@
+"""Webhooks: where events are POSTed, which events, and the HMAC secret that signs them.
+
+Stored in the auth table: ``pk = webhook#<sha256(url)[:32]>``, ``kind = webhook``, ``sort = url``, so
+the existing ``kind-index`` GSI lists them without a Scan, and one URL is one webhook. The secret is
+stored as given (it is an HMAC key the receiver holds too, so it cannot be hashed); it is returned
+once, by the create call, and never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, Field
+
+from paperlane import clock
+from paperlane.errors import Conflict
+from paperlane.storage.dynamo import from_item, is_conditional_failure, to_item, translate
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+KIND = "webhook"
+# Receivers on this machine (the local stack, a test server) may use plain http.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class WebhookEvent(StrEnum):
+    PROCESSING_STARTED = "processing_started"
+    PROCESSING_PROGRESS = "processing_progress"
+    PROCESSING_COMPLETED = "processing_completed"
+    PROCESSING_FAILED = "processing_failed"
+    SYSTEM_ERROR = "system_error"
+    FILE_DETECTED = "file_detected"
+    DOWNLOAD_COMPLETED = "download_completed"
+    CONFIG_CHANGED = "config_changed"
+
+
+class Webhook(BaseModel):
+    """A webhook as the API shows it: never with its secret."""
+
+    webhook_id: str
+    url: str
+    events: list[WebhookEvent]
+    progress_step_percent: int = Field(
+        default=10, ge=1, le=100, description="processing_progress each time progress crosses a multiple"
+    )
+    created_at: str
+    created_by: str | None = None
+
+
+class StoredWebhook(Webhook):
+    secret: str = Field(repr=False)
+
+    def public(self) -> Webhook:
+        return Webhook.model_validate(self.model_dump(include=set(Webhook.model_fields)))
+
+
+def webhook_id_for(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:32]
+
+
+def validate_url(url: str) -> str:
+    """The URL, or ValueError saying what is wrong. https only (http for this machine), no
+    credentials, and no address literal in a private, loopback, link-local or reserved range (SSRF:
+    the instance metadata service, the VPC). Names are checked again when delivering."""
+    if len(url) > 2048:
+        raise ValueError("the URL is longer than 2048 characters")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("https", "http") or not host:
+        raise ValueError("use an absolute https:// URL")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("credentials in the URL are not allowed: the signature authenticates us")
+    if parts.fragment:
+        raise ValueError("a fragment (#...) is never sent: remove it")
+    if host in LOCAL_HOSTS:
+        return url
+    if parts.scheme != "https":
+        raise ValueError("use https:// (plain http only for localhost and 127.0.0.1)")
+    if not is_public_address(host):
+        raise ValueError("the host is a private, loopback or reserved address")
+    return url
+
+
+def is_public_address(host: str) -> bool:
+    """False for an IP literal outside the public internet; True for names and public addresses."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return True
+    return address.is_global and not address.is_multicast
+
+
+class WebhookRepository:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def create(self, hook: StoredWebhook) -> None:
+        item = {**hook.model_dump(mode="json"), "pk": _pk(hook.webhook_id), "kind": KIND, "sort": hook.url}
+        try:
+            self._db.put_item(
+                TableName=self._table, Item=to_item(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if is_conditional_failure(exc):
+                raise Conflict(
+                    "A webhook for this URL exists: delete it first to change its events or secret."
+                ) from None
+            raise translate(exc) from exc
+
+    def get(self, webhook_id: str) -> StoredWebhook | None:
+        try:
+            resp = self._db.get_item(TableName=self._table, Key={"pk": {"S": _pk(webhook_id)}})
+        except ClientError as exc:
+            raise translate(exc) from exc
+        item = resp.get("Item")
+        return StoredWebhook.model_validate(from_item(item)) if item else None
+
+    def delete(self, url: str) -> bool:
+        try:
+            self._db.delete_item(
+                TableName=self._table,
+                Key={"pk": {"S": _pk(webhook_id_for(url))}},
+                ConditionExpression="attribute_exists(pk)",
+            )
+        except ClientError as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise translate(exc) from exc
+        return True
+
+    def list_all(self) -> list[StoredWebhook]:
+        """Every webhook, by URL (every page: there are a handful, not thousands)."""
+        found: list[StoredWebhook] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "kind-index",
+            "KeyConditionExpression": "kind = :k",
+            "ExpressionAttributeValues": {":k": {"S": KIND}},
+        }
+        while True:
+            try:
+                resp = self._db.query(**kwargs)
+            except ClientError as exc:
+                raise translate(exc) from exc
+            found.extend(StoredWebhook.model_validate(from_item(i)) for i in resp.get("Items", []))
+            if not resp.get("LastEvaluatedKey"):
+                return found
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+def new_webhook(
+    url: str, events: list[WebhookEvent], secret: str, *, progress_step_percent: int, created_by: str | None
+) -> StoredWebhook:
+    return StoredWebhook(
+        webhook_id=webhook_id_for(url),
+        url=url,
+        events=sorted(set(events), key=list(WebhookEvent).index),
+        progress_step_percent=progress_step_percent,
+        created_at=clock.iso(),
+        created_by=created_by,
+        secret=secret,
+    )
+
+
+def _pk(webhook_id: str) -> str:
+    return f"webhook#{webhook_id}"

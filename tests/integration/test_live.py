@@ -1,0 +1,124 @@
+"""Live progress on the local stack's /ws and signed webhooks, driven by the real jobs-table stream."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from paperlane.auth.roles import Role
+from paperlane.local.server import build_app
+from paperlane.local.stack import LocalStack
+from paperlane.notify.signing import verify_signature
+from tests.auth_helpers import token
+from tests.pdfgen import text_pdf
+
+
+def _pdf() -> bytes:
+    return text_pdf([f"Live {uuid.uuid4().hex}\nTotal 3.00", "Second page", "Third page"])
+
+
+def test_a_socket_without_a_valid_token_is_refused(stack: LocalStack) -> None:
+    with TestClient(build_app(stack)) as c:
+        for query in ("", "?token=not-a-token"):
+            with pytest.raises(WebSocketDisconnect) as closed, c.websocket_connect(f"/ws{query}") as ws:
+                ws.receive_text()
+            assert closed.value.code == 1008
+
+
+def test_subscribers_get_the_state_then_progress_in_order_then_completion(stack: LocalStack) -> None:
+    access = token(stack, "live-operator", Role.OPERATOR)
+    headers = {"Authorization": f"Bearer {access}"}
+    with TestClient(build_app(stack), headers=headers) as c, c.websocket_connect(f"/ws?token={access}") as ws:
+        ws.send_text(json.dumps({"action": "echo", "data": {"ping": 1}}))
+        echo = json.loads(ws.receive_text())
+        assert echo["type"] == "echo" and echo["data"] == {"ping": 1} and echo["timestamp"]
+
+        files = {"file": ("live.pdf", _pdf(), "application/pdf")}
+        job_id = c.post("/api/v1/upload", files=files, data={"auto_process": "false"}).json()["job_id"]
+        ws.send_text(json.dumps({"action": "subscribe", "job_id": job_id}))
+        assert json.loads(ws.receive_text())["type"] == "subscribed"
+        state = json.loads(ws.receive_text())
+        assert state["type"] == "job_state" and state["data"]["status"] == "queued"
+
+        assert c.post(f"/api/v1/process/{job_id}").status_code == 200
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 60
+        while not seen or seen[-1]["type"] not in ("processing_completed", "processing_failed"):
+            assert time.monotonic() < deadline, seen
+            seen.append(json.loads(ws.receive_text()))
+        types = [m["type"] for m in seen]
+        assert types[0] == "processing_started" and types[-1] == "processing_completed"
+        progress = [m["data"]["progress"] for m in seen if m["type"] == "processing_progress"]
+        assert progress == sorted(progress), "messages for one job arrive in order"
+        assert seen[-1]["data"]["job_id"] == job_id and seen[-1]["data"]["result"]["pages"] == 3
+
+        # Someone else's job is as unknown as a missing one.
+        ws.send_text(json.dumps({"action": "subscribe", "job_id": "f" * 32}))
+        assert json.loads(ws.receive_text())["data"]["code"] == "NOT_FOUND"
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Receiver.received.clear()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/{uuid.uuid4().hex[:6]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_completed_document_is_delivered_to_a_webhook_signed(stack: LocalStack, receiver: str) -> None:
+    access = token(stack, "live-admin", Role.ADMIN)
+    with TestClient(build_app(stack), headers={"Authorization": f"Bearer {access}"}) as admin:
+        created = admin.post("/api/v1/webhooks", json={"url": receiver, "events": ["processing_completed"]})
+        assert created.status_code == 201, created.text
+        secret = created.json()["secret"]
+        try:
+            job_id = admin.post(
+                "/api/v1/upload", files={"file": ("hook.pdf", _pdf(), "application/pdf")}
+            ).json()["job_id"]
+            deadline = time.monotonic() + 60
+            mine: list[tuple[dict[str, str], bytes]] = []
+            while not mine:
+                assert time.monotonic() < deadline, "no delivery arrived"
+                time.sleep(0.1)
+                mine = [
+                    (h, b) for h, b in _Receiver.received if json.loads(b)["data"].get("job_id") == job_id
+                ]
+            headers, body = mine[0]
+            payload = json.loads(body)
+            assert payload["event"] == headers["x-paperlane-event"] == "processing_completed"
+            assert payload["delivery_id"] == headers["x-paperlane-delivery"]
+            assert verify_signature(
+                secret, headers["x-paperlane-timestamp"], body, headers["x-signature-256"]
+            )
+            assert not verify_signature(
+                "another secret 123456", headers["x-paperlane-timestamp"], body, headers["x-signature-256"]
+            )
+            assert secret not in json.dumps(admin.get("/api/v1/webhooks").json())
+        finally:
+            assert admin.delete("/api/v1/webhooks", params={"url": receiver}).status_code == 204
