@@ -106,6 +106,8 @@ class ApiSettings(PipelineSettings, AuthSettings):
     )
     # Where browsers reach S3. Empty on AWS (the regional endpoint); the local stack points it at itself.
     s3_public_endpoint: str = Field(alias="S3_PUBLIC_ENDPOINT", default="")
+    # Webhooks may target loopback only on the local stack (SSRF: see paperlane.notify.webhooks).
+    webhook_allow_loopback: bool = Field(alias="WEBHOOK_ALLOW_LOOPBACK", default=False)
 
 
 S = TypeVar("S", bound=_EnvModel)
@@ -197,6 +199,8 @@ class NotifySettings(_EnvModel):
     # A warm notify function reads the webhook list at most this often (the local stack reads it every
     # time, so a webhook registered a moment ago hears the next event).
     webhook_cache_seconds: float = Field(alias="WEBHOOK_CACHE_SECONDS", default=30.0, ge=0, le=3600)
+    # Loopback webhook targets (http://127.0.0.1/...) exist only on the local stack, which sets this.
+    webhook_allow_loopback: bool = Field(alias="WEBHOOK_ALLOW_LOOPBACK", default=False)
     # Progress over WebSockets, per job: a message goes out when the stage changed, when progress rose by
     # PROGRESS_MIN_STEP_PERCENT since the last one sent, or when PROGRESS_MIN_INTERVAL_SECONDS passed
     # since it (and progress moved). A 1,000-page document then sends tens of messages, not hundreds.

@@ -24,6 +24,7 @@ class Server:
     base: str
     inbox: Path
     log: Path
+    s3_endpoint: str = ""
     admin_token: str = ""
 
     def client(self) -> httpx.Client:
@@ -38,7 +39,7 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("serve")
     inbox, log = root / "inbox", root / "serve.log"
-    port = free_port()
+    port, s3_port = free_port(), free_port()
     cmd = [
         sys.executable,
         "-m",
@@ -50,6 +51,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         str(inbox),
         "--log-level",
         "WARNING",
+        "--s3-port",
+        str(s3_port),
+        # Webhook retries in seconds, not minutes, so the tests see a retry and the DLQ.
+        "--env",
+        "WEBHOOK_BACKOFF_BASE_SECONDS=0",
+        "--env",
+        "WEBHOOK_MAX_RETRIES=2",
+        "--env",
+        "WEBHOOK_TIMEOUT_SECONDS=2",
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -79,7 +89,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             time.sleep(0.3)
         login = httpx.post(f"{base}/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
         assert login.status_code == 200, login.text
-        yield Server(base=base, inbox=inbox, log=log, admin_token=login.json()["access_token"])
+        yield Server(
+            base=base,
+            inbox=inbox,
+            log=log,
+            s3_endpoint=f"http://127.0.0.1:{s3_port}",
+            admin_token=login.json()["access_token"],
+        )
     finally:
         proc.terminate()
         try:

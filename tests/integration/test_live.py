@@ -122,3 +122,20 @@ def test_a_completed_document_is_delivered_to_a_webhook_signed(stack: LocalStack
             assert secret not in json.dumps(admin.get("/api/v1/webhooks").json())
         finally:
             assert admin.delete("/api/v1/webhooks", params={"url": receiver}).status_code == 204
+
+
+def test_off_the_local_stack_loopback_webhooks_are_refused(stack: LocalStack) -> None:
+    from paperlane.api import webhooks
+    from paperlane.api.app import create_app
+
+    env = {**stack.api_environment(), "WEBHOOK_ALLOW_LOOPBACK": "false"}
+    access = token(stack, "live-admin", Role.ADMIN)
+    with TestClient(
+        create_app(webhooks.router, environment=env), headers={"Authorization": f"Bearer {access}"}
+    ) as c:
+        r = c.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/x", "events": ["processing_failed"]})
+        assert r.status_code == 400 and "local stack" in r.json()["error"]["message"]
+        r = c.post(
+            "/api/v1/webhooks", json={"url": "https://169.254.169.254/x", "events": ["processing_failed"]}
+        )
+        assert r.status_code == 422

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 
 import pytest
 
@@ -49,11 +50,27 @@ def test_generated_secrets_are_long_and_distinct() -> None:
     assert first != second and first.startswith("whsec_") and len(first) > 40
 
 
-@pytest.mark.parametrize(
-    "url", ["https://hooks.example.com/paperlane?x=1", "http://localhost:8080/hook", "http://127.0.0.1:9/x"]
-)
+@pytest.mark.parametrize("url", ["https://hooks.example.com/paperlane?x=1", "https://93.184.215.14/hook"])
 def test_urls_accepted(url: str) -> None:
     assert validate_url(url) == url
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8080/hook", "http://127.0.0.1:9/x", "https://[::1]/x"])
+def test_loopback_only_on_the_local_stack(url: str) -> None:
+    assert validate_url(url, allow_loopback=True) == url
+    with pytest.raises(ValueError, match="local stack"):
+        validate_url(url)
+
+
+def test_a_name_resolving_to_the_metadata_service_is_refused_at_registration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def metadata(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", metadata)
+    with pytest.raises(ValueError, match="resolves to a private"):
+        validate_url("https://innocent.example.net/hook")
 
 
 @pytest.mark.parametrize(

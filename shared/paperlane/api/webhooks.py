@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from paperlane import aws
 from paperlane.api.deps import SettingsDep
 from paperlane.api.security import PrincipalDep
-from paperlane.errors import NotFound
+from paperlane.errors import InvalidRequest, NotFound
 from paperlane.notify import signing
 from paperlane.notify.webhooks import (
     StoredWebhook,
@@ -49,7 +49,8 @@ class NewWebhook(BaseModel):
     @field_validator("url")
     @classmethod
     def _url(cls, url: str) -> str:
-        return validate_url(url.strip())
+        # The shape here (a 422 like any field); whether loopback is allowed depends on where we run.
+        return validate_url(url.strip(), allow_loopback=True)
 
 
 class CreatedWebhook(Webhook):
@@ -67,7 +68,13 @@ class WebhookList(BaseModel):
     status_code=status.HTTP_201_CREATED,
     summary="Register a webhook (its secret is shown only in this response)",
 )
-def create_webhook(body: NewWebhook, principal: PrincipalDep, webhooks: WebhooksDep) -> CreatedWebhook:
+def create_webhook(
+    body: NewWebhook, principal: PrincipalDep, webhooks: WebhooksDep, settings: SettingsDep
+) -> CreatedWebhook:
+    try:
+        validate_url(body.url, allow_loopback=settings.webhook_allow_loopback)
+    except ValueError as exc:
+        raise InvalidRequest(f"The webhook URL is refused: {exc}.", details={"field": "url"}) from None
     hook: StoredWebhook = new_webhook(
         body.url,
         body.events,

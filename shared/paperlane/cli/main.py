@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         help="Drop folder mirrored into the bucket's inbox/ (sub-folders name profiles)",
     )
     serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    serve.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="Set a variable for every function of the local stack (repeatable), e.g. WEBHOOK_MAX_RETRIES=2",
+    )
 
     process = sub.add_parser("process", help="Process PDFs on the local stack and write the results.")
     process.add_argument("files", nargs="+", type=Path, help="PDF files, or folders to search for *.pdf")
@@ -110,8 +117,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from paperlane.cli.serve import serve
 
+        overrides: dict[str, str] = {}
+        for pair in args.env:
+            name, sep, value = pair.partition("=")
+            if not sep or not name.strip():
+                parser.error(f"--env needs NAME=VALUE, not {pair!r}")
+            overrides[name.strip()] = value
         return serve(
-            host=args.host, port=args.port, s3_port=args.s3_port, inbox=args.inbox, log_level=args.log_level
+            host=args.host,
+            port=args.port,
+            s3_port=args.s3_port,
+            inbox=args.inbox,
+            log_level=args.log_level,
+            overrides=overrides,
         )
 
     if args.command == "users":

@@ -6,14 +6,22 @@ import sys
 from pathlib import Path
 
 
-def serve(*, host: str, port: int, s3_port: int, inbox: Path | None, log_level: str) -> int:
+def serve(
+    *,
+    host: str,
+    port: int,
+    s3_port: int,
+    inbox: Path | None,
+    log_level: str,
+    overrides: dict[str, str] | None = None,
+) -> int:
     import uvicorn
 
     from paperlane.local.quiet import quiet_logs
     from paperlane.local.server import local_services
 
     quiet_logs(log_level)
-    with local_services(host=host, s3_port=s3_port, inbox=inbox) as services:
+    with local_services(host=host, s3_port=s3_port, inbox=inbox, overrides=overrides) as services:
         print(
             f"Paperlane local stack: API http://{host}:{port} (docs at /docs), "
             f"S3 endpoint {services.s3_endpoint}",

@@ -58,9 +58,10 @@ def local_services(
     s3_port: int = 0,
     inbox: Path | None = None,
     parameters: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> Iterator[LocalServices]:
     """Start moto with template.yaml (and its HTTP endpoint for presigned POSTs) and the drop folder."""
-    stack = LocalStack(parameters=parameters, host=host, endpoint_port=s3_port)
+    stack = LocalStack(parameters=parameters, host=host, endpoint_port=s3_port, overrides=overrides)
     stack.start()
     mirror = None
     try:

@@ -58,6 +58,8 @@ class LocalStack:
             # Live progress goes to the server's /ws sockets, in this process (paperlane.local.live).
             "WEBSOCKET_ENDPOINT": "local",
             "WEBHOOK_CACHE_SECONDS": "0",
+            # Webhook receivers on this machine are fine here (and only here).
+            "WEBHOOK_ALLOW_LOOPBACK": "true",
             **(overrides or {}),
         }
         self._pool: WorkerPool | None = None

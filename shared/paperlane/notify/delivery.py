@@ -24,7 +24,6 @@ log. URLs are not logged whole (their paths and queries may hold tokens); secret
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from enum import StrEnum
 from functools import lru_cache
@@ -38,11 +37,10 @@ from paperlane import __version__, aws, clock
 from paperlane.config import NotifySettings
 from paperlane.notify import signing
 from paperlane.notify.webhooks import (
-    LOCAL_HOSTS,
     StoredWebhook,
     WebhookEvent,
     WebhookRepository,
-    is_public_address,
+    resolves_publicly,
 )
 from paperlane.observability import logger
 
@@ -102,11 +100,16 @@ def backoff(attempt: int, base_seconds: int, retry_after: int | None = None) -> 
 
 
 def post(
-    delivery: Delivery, hook: StoredWebhook, client: httpx.Client, *, now: float | None = None
+    delivery: Delivery,
+    hook: StoredWebhook,
+    client: httpx.Client,
+    *,
+    now: float | None = None,
+    allow_loopback: bool = False,
 ) -> Attempt:
     """Sign and POST once. Never raises for what the receiver or the network does."""
     host = (urlsplit(hook.url).hostname or "").lower()
-    if not _resolves_publicly(host):
+    if not resolves_publicly(host, allow_loopback=allow_loopback):
         return Attempt(outcome=Outcome.FAILED, reason="the host resolves to a private or reserved address")
     body = delivery.body()
     headers = {
@@ -145,7 +148,9 @@ class Deliverer:
         max_retries: int,
         backoff_base_seconds: int,
         http: httpx.Client | None = None,
+        allow_loopback: bool = False,
     ) -> None:
+        self._allow_loopback = allow_loopback
         self._webhooks = webhooks
         self._sqs = sqs
         self._queue_url = queue_url
@@ -160,7 +165,7 @@ class Deliverer:
         if hook is None or delivery.event not in hook.events:
             self._log(delivery, None, Attempt(outcome=Outcome.DROPPED, reason="webhook deleted or changed"))
             return Outcome.DROPPED
-        attempt = post(delivery, hook, self._http)
+        attempt = post(delivery, hook, self._http, allow_loopback=self._allow_loopback)
         self._log(delivery, hook, attempt)
         if attempt.outcome is Outcome.DELIVERED:
             return Outcome.DELIVERED
@@ -225,17 +230,6 @@ def enqueue(sqs: SQSClient, queue_url: str, deliveries: list[Delivery]) -> None:
             raise RuntimeError(f"SQS refused {len(resp['Failed'])} webhook deliveries: {codes}")
 
 
-def _resolves_publicly(host: str) -> bool:
-    # Checked at every send, not only when the webhook was created: DNS can change (rebinding).
-    if host in LOCAL_HOSTS:
-        return True
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return True  # the POST fails with a connection error and is retried
-    return all(is_public_address(str(info[4][0])) for info in infos)
-
-
 def _retry_after(value: str | None) -> int | None:
     if value and value.strip().isdigit():
         return int(value.strip())
@@ -252,4 +246,5 @@ def deliverer_for(settings: NotifySettings) -> Deliverer:
         timeout_seconds=settings.webhook_timeout_seconds,
         max_retries=settings.webhook_max_retries,
         backoff_base_seconds=settings.webhook_backoff_base_seconds,
+        allow_loopback=settings.webhook_allow_loopback,
     )

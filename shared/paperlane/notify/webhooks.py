@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import socket
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -64,10 +65,11 @@ def webhook_id_for(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:32]
 
 
-def validate_url(url: str) -> str:
-    """The URL, or ValueError saying what is wrong. https only (http for this machine), no
-    credentials, and no address literal in a private, loopback, link-local or reserved range (SSRF:
-    the instance metadata service, the VPC). Names are checked again when delivering."""
+def validate_url(url: str, *, allow_loopback: bool = False) -> str:
+    """The URL, or ValueError saying what is wrong. https only (plain http for this machine when
+    ``allow_loopback``: the local stack), no credentials, and no host that is or resolves to a private,
+    loopback, link-local or reserved address (SSRF: the instance metadata service, the VPC). Names are
+    resolved again at every delivery (DNS can change)."""
     if len(url) > 2048:
         raise ValueError("the URL is longer than 2048 characters")
     parts = urlsplit(url)
@@ -79,12 +81,28 @@ def validate_url(url: str) -> str:
     if parts.fragment:
         raise ValueError("a fragment (#...) is never sent: remove it")
     if host in LOCAL_HOSTS:
-        return url
+        if allow_loopback:
+            return url
+        raise ValueError("loopback addresses are allowed only on the local stack")
     if parts.scheme != "https":
-        raise ValueError("use https:// (plain http only for localhost and 127.0.0.1)")
-    if not is_public_address(host):
-        raise ValueError("the host is a private, loopback or reserved address")
+        raise ValueError("use https:// (plain http only for localhost on the local stack)")
+    if not resolves_publicly(host, allow_loopback=False):
+        raise ValueError("the host is or resolves to a private, loopback or reserved address")
     return url
+
+
+def resolves_publicly(host: str, *, allow_loopback: bool) -> bool:
+    """Whether every address of ``host`` is public (a name that cannot be resolved now passes: its POST
+    will fail and be retried, and it is checked again then)."""
+    if host in LOCAL_HOSTS:
+        return allow_loopback
+    if not is_public_address(host):
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return True
+    return all(is_public_address(str(info[4][0])) for info in infos)
 
 
 def is_public_address(host: str) -> bool:
