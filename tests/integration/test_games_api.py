@@ -49,29 +49,32 @@ class Seeded:
             ("alice", now - dt.timedelta(days=1), (1.90, 3.50, 4.00)),
             ("bob", now, (2.00, 3.40, 3.80)),
         ]
+        self.st = st
         for owner, created, odds in coupons:
-            stamp = clock.iso(created)
-            job = Job(
-                job_id=uuid.uuid4().hex,
-                status=JobStatus.COMPLETED,
-                profile="football_odds",
-                filename="coupon.pdf",
-                source_key="inbox/coupon.pdf",
-                sha256="0" * 64,
-                size_bytes=1,
-                owner=owner,
-                created_at=stamp,
-                summary={"games": 2, "teams_normalized": 4, "teams_unmatched": 0},
-            )
-            st.jobs.create(job)
-            games = [
-                _game("Manchester United", "Chelsea", odds, self.league, self.kickoff),
-                _game("Arsenal", "Everton", (1.5, 4.2, 6.5), self.league, self.kickoff),
-            ]
-            st.records.replace(job.job_id, "football_odds", stamp, "game", games, owner=owner)
-            anomaly = {"game": 1, "type": "margin_high", "message": "30% margin", "severity": "warning"}
-            st.records.replace(job.job_id, "football_odds", stamp, "anomaly", [anomaly], owner=owner)
-            self.jobs.append(job.job_id)
+            self.jobs.append(self.add_coupon(owner, clock.iso(created), odds))
+
+    def add_coupon(self, owner: str, stamp: str, odds: tuple[float, float, float]) -> str:
+        job = Job(
+            job_id=uuid.uuid4().hex,
+            status=JobStatus.COMPLETED,
+            profile="football_odds",
+            filename="coupon.pdf",
+            source_key="inbox/coupon.pdf",
+            sha256="0" * 64,
+            size_bytes=1,
+            owner=owner,
+            created_at=stamp,
+            summary={"games": 2, "teams_normalized": 4, "teams_unmatched": 0},
+        )
+        self.st.jobs.create(job)
+        games = [
+            _game("Manchester United", "Chelsea", odds, self.league, self.kickoff),
+            _game("Arsenal", "Everton", (1.5, 4.2, 6.5), self.league, self.kickoff),
+        ]
+        self.st.records.replace(job.job_id, "football_odds", stamp, "game", games, owner=owner)
+        anomaly = {"game": 1, "type": "margin_high", "message": "30% margin", "severity": "warning"}
+        self.st.records.replace(job.job_id, "football_odds", stamp, "anomaly", [anomaly], owner=owner)
+        return job.job_id
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +119,10 @@ def test_leagues_and_teams_reference_data(stack: LocalStack) -> None:
 
 def test_latest_report_trends_over_days_and_odds_movement(stack: LocalStack, seeded: Seeded) -> None:
     with _client(stack, "games-viewer", Role.VIEWER) as viewer:
+        # Other tests seed coupons dated far ahead: the newest here is dated later than any of them.
+        newest = seeded.add_coupon("bob", "9999-12-31T23:59:59.000Z", (2.0, 3.4, 3.8))
         latest = viewer.get("/api/v1/reports/latest").json()
-        assert latest["job_id"] == seeded.jobs[2]
+        assert latest["job_id"] == newest
         assert latest["summary"]["total_games"] == 2 and latest["summary"]["anomalies_detected"] == 1
         assert latest["data"]["quality_metrics"]["warnings"] == 1
 
@@ -131,7 +136,7 @@ def test_latest_report_trends_over_days_and_odds_movement(stack: LocalStack, see
             "/api/v1/reports/odds-movement",
             params={"home_team": "Man United", "away_team": "Chelsea FC", "date": seeded.kickoff},
         ).json()
-        assert moved["home_team"] == "Manchester United" and moved["coupons"] == 3
+        assert moved["home_team"] == "Manchester United" and moved["coupons"] == 4
         home_win = next(m for m in moved["movements"] if m.get("outcome") == "1" or m.get("key") == "1")
         assert (home_win["first"], home_win["last"], home_win["direction"]) == (2.10, 2.00, "down")
         missing = viewer.get(
