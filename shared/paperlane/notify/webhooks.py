@@ -12,7 +12,7 @@ import hashlib
 import ipaddress
 import socket
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from botocore.exceptions import ClientError
@@ -20,7 +20,14 @@ from pydantic import BaseModel, Field
 
 from paperlane import clock
 from paperlane.errors import Conflict
-from paperlane.storage.dynamo import from_item, is_conditional_failure, to_item, translate
+from paperlane.storage.dynamo import (
+    delete_existing,
+    from_item,
+    is_conditional_failure,
+    query_all,
+    to_item,
+    translate,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -141,36 +148,18 @@ class WebhookRepository:
         return StoredWebhook.model_validate(from_item(item)) if item else None
 
     def delete(self, url: str) -> bool:
-        try:
-            self._db.delete_item(
-                TableName=self._table,
-                Key={"pk": {"S": _pk(webhook_id_for(url))}},
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise translate(exc) from exc
-        return True
+        return delete_existing(self._db, self._table, {"pk": {"S": _pk(webhook_id_for(url))}})
 
     def list_all(self) -> list[StoredWebhook]:
         """Every webhook, by URL (every page: there are a handful, not thousands)."""
-        found: list[StoredWebhook] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "kind-index",
-            "KeyConditionExpression": "kind = :k",
-            "ExpressionAttributeValues": {":k": {"S": KIND}},
-        }
-        while True:
-            try:
-                resp = self._db.query(**kwargs)
-            except ClientError as exc:
-                raise translate(exc) from exc
-            found.extend(StoredWebhook.model_validate(from_item(i)) for i in resp.get("Items", []))
-            if not resp.get("LastEvaluatedKey"):
-                return found
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            IndexName="kind-index",
+            KeyConditionExpression="kind = :k",
+            ExpressionAttributeValues={":k": {"S": KIND}},
+        )
+        return [StoredWebhook.model_validate(i) for i in items]
 
 
 def new_webhook(

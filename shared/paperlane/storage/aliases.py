@@ -3,13 +3,13 @@ alias's match key, so "Man. Utd" and "man utd" are one entry)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from paperlane.profiles.football.text import key
-from paperlane.storage.dynamo import from_item, is_conditional_failure, to_item, translate
+from paperlane.storage.dynamo import delete_existing, query_all, to_item, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,36 +37,18 @@ class AliasRepository:
             raise translate(exc) from exc
 
     def delete(self, alias: str) -> bool:
-        try:
-            self._db.delete_item(
-                TableName=self._table,
-                Key={"pk": {"S": _PK}, "sk": {"S": key(alias)}},
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise translate(exc) from exc
-        return True
+        return delete_existing(self._db, self._table, {"pk": {"S": _PK}, "sk": {"S": key(alias)}})
 
     def all(self) -> list[TeamAlias]:
-        out: list[TeamAlias] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": _PK}},
-        }
-        while True:
-            try:
-                resp = self._db.query(**kwargs)
-            except ClientError as exc:
-                raise translate(exc) from exc
-            for item in resp.get("Items", []):
-                raw = from_item(item)
-                out.append(TeamAlias.model_validate({k: v for k, v in raw.items() if k not in ("pk", "sk")}))
-            if "LastEvaluatedKey" not in resp:
-                return out
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": _PK}},
+        )
+        return [
+            TeamAlias.model_validate({k: v for k, v in i.items() if k not in ("pk", "sk")}) for i in items
+        ]
 
     def mapping(self) -> dict[str, str]:
         return {a.alias: a.canonical for a in self.all()}

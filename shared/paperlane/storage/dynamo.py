@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -71,6 +72,30 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         raise InvalidRequest(
             "The cursor is not valid: pass next_cursor from a previous page unchanged."
         ) from exc
+
+
+def query_all(client: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item a Query selects, page by page, as plain dicts (errors translated)."""
+    while True:
+        try:
+            resp = client.query(**kwargs)
+        except ClientError as exc:
+            raise translate(exc) from exc
+        yield from (from_item(i) for i in resp.get("Items", []))
+        if not resp.get("LastEvaluatedKey"):
+            return
+        kwargs = {**kwargs, "ExclusiveStartKey": resp["LastEvaluatedKey"]}
+
+
+def delete_existing(client: Any, table: str, key: dict[str, Any]) -> bool:
+    """Delete an item that exists: False (not an error) when it does not."""
+    try:
+        client.delete_item(TableName=table, Key=key, ConditionExpression="attribute_exists(pk)")
+    except ClientError as exc:
+        if is_conditional_failure(exc):
+            return False
+        raise translate(exc) from exc
+    return True
 
 
 def is_conditional_failure(exc: ClientError) -> bool:

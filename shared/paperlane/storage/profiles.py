@@ -13,7 +13,14 @@ from pydantic import BaseModel
 
 from paperlane.errors import Conflict
 from paperlane.llm.profile import CustomProfileSpec
-from paperlane.storage.dynamo import from_item, is_conditional_failure, to_item, translate
+from paperlane.storage.dynamo import (
+    delete_existing,
+    from_item,
+    is_conditional_failure,
+    query_all,
+    to_item,
+    translate,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -56,34 +63,16 @@ class ProfileRepository:
         return stored.spec if stored else None
 
     def list(self) -> list[StoredProfile]:
-        out: list[StoredProfile] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": _PK}},
-        }
-        while True:
-            try:
-                resp = self._db.query(**kwargs)
-            except ClientError as exc:
-                raise translate(exc) from exc
-            out.extend(_stored(from_item(i)) for i in resp.get("Items", []))
-            if "LastEvaluatedKey" not in resp:
-                return out
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": _PK}},
+        )
+        return [_stored(i) for i in items]
 
     def delete(self, name: str) -> bool:
-        try:
-            self._db.delete_item(
-                TableName=self._table,
-                Key={"pk": {"S": _PK}, "sk": {"S": name}},
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise translate(exc) from exc
-        return True
+        return delete_existing(self._db, self._table, {"pk": {"S": _PK}, "sk": {"S": name}})
 
 
 def _stored(raw: dict[str, Any]) -> StoredProfile:
