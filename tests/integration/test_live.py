@@ -139,3 +139,62 @@ def test_off_the_local_stack_loopback_webhooks_are_refused(stack: LocalStack) ->
             "/api/v1/webhooks", json={"url": "https://169.254.169.254/x", "events": ["processing_failed"]}
         )
         assert r.status_code == 422
+
+
+def _next_of(ws: Any, message_type: str, **match: Any) -> dict[str, Any]:
+    """The next message of this type whose data has these values (the "all" topic hears other tests)."""
+    for _ in range(500):
+        msg = json.loads(ws.receive_text())
+        if msg["type"] == message_type and all(msg["data"].get(k) == v for k, v in match.items()):
+            return msg
+    raise AssertionError(f"no {message_type} {match}")
+
+
+def test_everything_subscribers_hear_dropped_files_and_configuration_changes(
+    stack: LocalStack, receiver: str
+) -> None:
+    from paperlane import aws
+
+    access = token(stack, "live-admin", Role.ADMIN)
+    with (
+        TestClient(build_app(stack), headers={"Authorization": f"Bearer {access}"}) as admin,
+        admin.websocket_connect(f"/ws?token={access}") as ws,
+    ):
+        ws.send_text(json.dumps({"action": "subscribe", "all": True}))
+        assert json.loads(ws.receive_text())["type"] == "subscribed"
+        created = admin.post(
+            "/api/v1/webhooks", json={"url": receiver, "events": ["file_detected", "config_changed"]}
+        )
+        assert created.status_code == 201, created.text
+        try:
+            webhook_id = created.json()["webhook_id"]
+            changed = _next_of(ws, "config_changed", kind="webhook", name=webhook_id)
+            assert changed["data"] == {
+                "kind": "webhook",
+                "action": "created",
+                "name": webhook_id,
+                "by": "live-admin",
+            }
+
+            name = f"dropped-{uuid.uuid4().hex[:8]}.pdf"
+            bucket = stack.function_environment("IntakeFunction")["DOCUMENTS_BUCKET"]
+            aws.s3().put_object(Bucket=bucket, Key=f"inbox/{name}", Body=_pdf())
+            detected = _next_of(ws, "file_detected", filename=name)
+            assert detected["data"]["source"] == "drop_folder" and detected["data"]["size_bytes"] > 0
+
+            alias = f"Live Alias {uuid.uuid4().hex[:6]}"
+            added = admin.post("/api/v1/teams/aliases", json={"alias": alias, "canonical": "Arsenal"})
+            assert added.status_code == 201, added.text
+            _next_of(ws, "config_changed", kind="team_alias", action="created", name=alias)
+            assert admin.delete(f"/api/v1/teams/aliases/{alias}").status_code == 204
+            _next_of(ws, "config_changed", kind="team_alias", action="deleted", name=alias)
+
+            # The webhook hears both kinds, signed like any delivery.
+            deadline = time.monotonic() + 60
+            events: set[str] = set()
+            while not {"file_detected", "config_changed"} <= events:
+                assert time.monotonic() < deadline, events
+                time.sleep(0.1)
+                events = {json.loads(b)["event"] for _h, b in _Receiver.received}
+        finally:
+            assert admin.delete("/api/v1/webhooks", params={"url": receiver}).status_code == 204

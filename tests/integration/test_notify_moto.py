@@ -527,6 +527,53 @@ def test_non_job_items_and_failures(world: World) -> None:
     }
 
 
+def test_outbox_events_reach_everything_subscribers_and_their_webhooks(world: World) -> None:
+    from paperlane.notify.messages import ConfigChanged
+    from paperlane.storage.events import EventOutbox
+
+    wants = new_webhook(
+        "https://hooks.example.com/config",
+        [WebhookEvent.CONFIG_CHANGED],
+        "c" * 32,
+        progress_step_percent=10,
+        created_by="ada",
+    )
+    world.webhooks.create(wants)
+    world.webhooks.create(
+        new_webhook(
+            "https://hooks.example.com/jobs-only",
+            [WebhookEvent.PROCESSING_COMPLETED],
+            "d" * 32,
+            progress_step_percent=10,
+            created_by="ada",
+        )
+    )
+    world.connect("everything", ADMIN)
+    world.send("everything", action="subscribe", all=True)
+    world.connect("one-job", ADMIN)
+    world.send("one-job", action="subscribe", job_id="f" * 32)
+
+    change = ConfigChanged(kind="team_alias", action="created", name="Spurs", by="olga")
+    EventOutbox(world.db, world.jobs_table).record(MessageType.CONFIG_CHANGED, change)
+    world.snapshot()
+    assert stream.process(world.stream_event(), world.notifier) == {"batchItemFailures": []}
+
+    [heard] = world.received("everything")
+    assert heard["type"] == "config_changed" and heard["data"] == change.model_dump()
+    assert world.received("one-job") == []
+    [delivery] = world.queued()
+    assert delivery["webhook_id"] == wants.webhook_id and delivery["event"] == "config_changed"
+    assert delivery["data"] == change.model_dump()
+    # The outbox item is no job: it appears in no listing, and the table's TTL removes it.
+    [item] = [i for i in world.db.scan(TableName=world.jobs_table)["Items"] if "ttl" in i]
+    assert "listing" not in item and "status" not in item
+    # Its expiry (REMOVE) says nothing.
+    world.db.delete_item(TableName=world.jobs_table, Key={"job_id": item["job_id"]})
+    world.snapshot()
+    stream.process(world.stream_event(), world.notifier)
+    assert world.received("everything") == [] and world.queued() == []
+
+
 def test_notify_handler_with_the_sample_event(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOBS_TABLE", world.jobs_table)
     monkeypatch.setenv("AUTH_TABLE", world.auth_table)

@@ -113,6 +113,28 @@ def test_failed_and_cancelled() -> None:
     assert cancel.data["error"]["code"] == "CANCELLED"
 
 
+def test_an_internal_failure_is_also_a_system_error_and_a_document_error_is_not() -> None:
+    internal = JobError(code="INTERNAL_ERROR", message="An internal error stopped this document.")
+    failed, fault = messages_for_change(running(Stage.TEXT), job(status=JobStatus.FAILED, error=internal))
+    assert failed.type is MessageType.PROCESSING_FAILED
+    assert fault.type is MessageType.SYSTEM_ERROR
+    assert fault.data == {"code": "INTERNAL_ERROR", "message": internal.message, "job_id": JOB_ID}
+    bad_file = job(status=JobStatus.FAILED, error=JobError(code="PDF_CORRUPT", message="Broken."))
+    assert types(running(Stage.PREPARE), bad_file) == [MessageType.PROCESSING_FAILED]
+
+
+@pytest.mark.parametrize(("origin", "source"), [("inbox", "drop_folder"), ("download", "downloader")])
+def test_a_file_that_turned_up_is_detected_once(origin: str, source: str) -> None:
+    arrived = job(origin=origin)
+    [msg] = messages_for_change(None, arrived)
+    assert msg.type is MessageType.FILE_DETECTED
+    assert msg.data == {"job_id": JOB_ID, "filename": "report.pdf", "source": source, "size_bytes": 1000}
+    assert msg.timestamp == arrived.created_at
+    assert types(arrived, running(Stage.PREPARE, origin=origin)) == [MessageType.PROCESSING_STARTED]
+    # Uploads through the API are not news: the caller knows.
+    assert types(None, job(origin="upload")) == []
+
+
 def test_requeue_then_rerun_starts_again() -> None:
     done = job(status=JobStatus.COMPLETED, current_stage=Stage.DONE)
     assert types(done, job()) == []

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from paperlane import clock
 from paperlane.api.deps import StoresDep
+from paperlane.api.events import ConfigEventsDep
 from paperlane.api.security import PrincipalDep
 from paperlane.errors import InvalidRequest, NotFound
 from paperlane.profiles.football.teams import club_by_name
@@ -36,7 +37,9 @@ class AliasOut(BaseModel):
     status_code=status.HTTP_201_CREATED,
     summary="Add (or change) a team alias; documents processed from now on use it",
 )
-def add_alias(body: NewAlias, stores: StoresDep, principal: PrincipalDep) -> AliasOut:
+def add_alias(
+    body: NewAlias, stores: StoresDep, principal: PrincipalDep, events: ConfigEventsDep
+) -> AliasOut:
     from paperlane.storage.aliases import TeamAlias
 
     if not key(body.alias):
@@ -48,6 +51,7 @@ def add_alias(body: NewAlias, stores: StoresDep, principal: PrincipalDep) -> Ali
         created_at=clock.iso(),
     )
     stores.aliases.put(alias)
+    events.changed("team_alias", "created", alias.alias)
     return AliasOut(**alias.model_dump(), known_club=club_by_name(alias.canonical) is not None)
 
 
@@ -63,7 +67,10 @@ def list_aliases(stores: StoresDep) -> dict[str, Any]:
 @router.delete(
     "/teams/aliases/{alias}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a run-time alias"
 )
-def delete_alias(alias: Annotated[str, Path(min_length=2, max_length=100)], stores: StoresDep) -> Response:
+def delete_alias(
+    alias: Annotated[str, Path(min_length=2, max_length=100)], stores: StoresDep, events: ConfigEventsDep
+) -> Response:
     if not stores.aliases.delete(alias):
         raise NotFound(f"No run-time alias {alias!r}.")
+    events.changed("team_alias", "deleted", alias)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from paperlane import clock, profiles
 from paperlane.api.deps import StoresDep
+from paperlane.api.events import ConfigEventsDep
 from paperlane.api.security import PrincipalDep
 from paperlane.errors import Conflict, NotFound
 from paperlane.llm.profile import CustomProfileSpec
@@ -62,13 +63,16 @@ def list_profiles(stores: StoresDep) -> ProfileList:
     status_code=status.HTTP_201_CREATED,
     summary="Register a custom profile: documents uploaded with it are read by the LLM backend",
 )
-def create_profile(spec: CustomProfileSpec, stores: StoresDep, principal: PrincipalDep) -> CustomProfile:
+def create_profile(
+    spec: CustomProfileSpec, stores: StoresDep, principal: PrincipalDep, events: ConfigEventsDep
+) -> CustomProfile:
     from paperlane.storage.profiles import StoredProfile
 
     if profiles.is_built_in(spec.name):
         raise Conflict(f"{spec.name!r} is a built-in profile; choose another name.")
     stored = StoredProfile(spec=spec, created_at=clock.iso(), created_by=principal.username)
     stores.profiles.create(stored)
+    events.changed("profile", "created", spec.name)
     return _custom(stored)
 
 
@@ -83,11 +87,12 @@ def get_profile(name: Name, stores: StoresDep) -> ProfileInfo:
 
 
 @router.delete("/{name}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a custom profile")
-def delete_profile(name: Name, stores: StoresDep) -> Response:
+def delete_profile(name: Name, stores: StoresDep, events: ConfigEventsDep) -> Response:
     if profiles.is_built_in(name):
         raise Conflict(f"{name!r} is built in and cannot be removed.")
     if not stores.profiles.delete(name):
         raise NotFound(f"No custom profile named {name!r}.")
+    events.changed("profile", "deleted", name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from paperlane import aws
 from paperlane.api.deps import SettingsDep
+from paperlane.api.events import ConfigEventsDep
 from paperlane.api.security import PrincipalDep
 from paperlane.errors import InvalidRequest, NotFound
 from paperlane.notify import signing
@@ -69,7 +70,11 @@ class WebhookList(BaseModel):
     summary="Register a webhook (its secret is shown only in this response)",
 )
 def create_webhook(
-    body: NewWebhook, principal: PrincipalDep, webhooks: WebhooksDep, settings: SettingsDep
+    body: NewWebhook,
+    principal: PrincipalDep,
+    webhooks: WebhooksDep,
+    settings: SettingsDep,
+    events: ConfigEventsDep,
 ) -> CreatedWebhook:
     try:
         validate_url(body.url, allow_loopback=settings.webhook_allow_loopback)
@@ -83,6 +88,7 @@ def create_webhook(
         created_by=principal.username,
     )
     webhooks.create(hook)
+    events.changed("webhook", "created", hook.webhook_id)
     return CreatedWebhook.model_validate(hook.model_dump())
 
 
@@ -94,8 +100,10 @@ def list_webhooks(webhooks: WebhooksDep) -> WebhookList:
 
 @router.delete("/api/v1/webhooks", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a webhook by URL")
 def delete_webhook(
-    webhooks: WebhooksDep, url: Annotated[str, Query(min_length=1, max_length=2048)]
+    webhooks: WebhooksDep, events: ConfigEventsDep, url: Annotated[str, Query(min_length=1, max_length=2048)]
 ) -> Response:
+    webhook_id = webhook_id_for(url.strip())
     if not webhooks.delete(url.strip()):
-        raise NotFound("No webhook for this URL.", details={"webhook_id": webhook_id_for(url.strip())})
+        raise NotFound("No webhook for this URL.", details={"webhook_id": webhook_id})
+    events.changed("webhook", "deleted", webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

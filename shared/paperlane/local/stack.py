@@ -211,6 +211,9 @@ class LocalStack:
         if props.get("StreamSpecification"):
             kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         aws.dynamodb().create_table(**kwargs)
+        if ttl := props.get("TimeToLiveSpecification"):
+            # moto records it without expiring anything; the setting is kept for fidelity.
+            aws.dynamodb().update_time_to_live(TableName=kwargs["TableName"], TimeToLiveSpecification=ttl)
 
     def _queue(self, logical_id: str, props: dict[str, Any]) -> None:
         props = self.template.resolve(props)

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from paperlane import clock
+from paperlane.errors import PaperlaneError
 from paperlane.jobs import Job, JobError, JobStatus
 
 
@@ -24,6 +25,7 @@ class MessageType(StrEnum):
     FILE_DETECTED = "file_detected"
     DOWNLOAD_COMPLETED = "download_completed"
     SYSTEM_ERROR = "system_error"
+    CONFIG_CHANGED = "config_changed"
     ECHO = "echo"
     # Replies to a client's own requests, and the current state a (late) subscriber gets first.
     SUBSCRIBED = "subscribed"
@@ -83,19 +85,30 @@ class JobState(_JobData):
 
 
 class FileDetected(BaseModel):
+    job_id: str
     filename: str
-    source: str = Field(description="drop_folder, downloader, ...")
+    source: str = Field(description="drop_folder (inbox/, or `paperlane serve --inbox`) or downloader")
     size_bytes: int | None = None
 
 
 class DownloadCompleted(BaseModel):
     source_id: str
-    files: int = Field(ge=0)
+    url: str
+    files: int = Field(ge=0, description="New PDFs stored in the inbox by this download")
+    skipped: int = Field(default=0, ge=0, description="PDFs found but already downloaded or refused")
 
 
 class SystemErrorData(BaseModel):
     code: str
     message: str
+    job_id: str | None = Field(default=None, description="The job the error stopped, when there is one")
+
+
+class ConfigChanged(BaseModel):
+    kind: str = Field(description="webhook, team_alias or profile")
+    action: str = Field(description="created or deleted")
+    name: str = Field(description="The webhook's id, the alias or the profile's name")
+    by: str | None = Field(default=None, description="The user or API key that made the change")
 
 
 class ErrorData(BaseModel):
@@ -109,6 +122,11 @@ def message(kind: MessageType, data: BaseModel | dict[str, Any], *, timestamp: s
 
 
 # ---------------------------------------------------------------------------- derivation from the stream
+
+
+INTERNAL_ERROR = PaperlaneError.code
+# Jobs nobody asked for through the API: a file that turned up is news (file_detected).
+_DETECTED_ORIGINS = {"inbox": "drop_folder", "download": "downloader"}
 
 
 def messages_for_change(old: Job | None, new: Job) -> list[Message]:
@@ -141,13 +159,26 @@ def messages_for_change(old: Job | None, new: Job) -> list[Message]:
         )
         return [message(MessageType.PROCESSING_COMPLETED, data, timestamp=at)]
     if new.status is JobStatus.FAILED:
-        error = new.error or JobError(code="INTERNAL_ERROR", message="The job failed.")
+        error = new.error or JobError(code=INTERNAL_ERROR, message="The job failed.")
         data_failed = ProcessingFailed(job_id=new.job_id, batch_id=new.batch_id, error=error)
-        return [message(MessageType.PROCESSING_FAILED, data_failed, timestamp=at)]
+        failed = [message(MessageType.PROCESSING_FAILED, data_failed, timestamp=at)]
+        if error.code == INTERNAL_ERROR:
+            # Not the document's fault (that has its own code): the operators' business too.
+            fault = SystemErrorData(code=error.code, message=error.message, job_id=new.job_id)
+            failed.append(message(MessageType.SYSTEM_ERROR, fault, timestamp=at))
+        return failed
     if new.status is JobStatus.CANCELLED:
         cancelled = JobError(code="CANCELLED", message="The job was cancelled.")
         data_cancelled = ProcessingFailed(job_id=new.job_id, batch_id=new.batch_id, error=cancelled)
         return [message(MessageType.PROCESSING_FAILED, data_cancelled, timestamp=at)]
+    if old is None and new.origin in _DETECTED_ORIGINS:
+        detected = FileDetected(
+            job_id=new.job_id,
+            filename=new.filename,
+            source=_DETECTED_ORIGINS[new.origin],
+            size_bytes=new.size_bytes,
+        )
+        return [message(MessageType.FILE_DETECTED, detected, timestamp=new.created_at)]
     return []  # queued: created, or reset for a re-run; "started" follows when it runs
 
 

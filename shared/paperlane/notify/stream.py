@@ -6,7 +6,8 @@ The first record that fails stops the batch and is reported (``batchItemFailures
 from it, so nothing after it is sent out of order. Delivery is at least once: a retried batch may
 repeat messages already posted.
 
-Items of the jobs table that are not jobs (batches, the LLM breaker) are skipped.
+Outbox items (paperlane.storage.events: config_changed, download_completed...) are published when
+inserted. Other items of the jobs table that are not jobs (batches, the LLM breaker) are skipped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from paperlane.notify.throttle import ProgressPolicy, ProgressThrottle
 from paperlane.notify.webhooks import StoredWebhook, WebhookEvent, WebhookRepository
 from paperlane.observability import logger, metrics
 from paperlane.storage.dynamo import from_item
+from paperlane.storage.events import event_of
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -175,6 +177,10 @@ def process(event: dict[str, Any], notifier: Notifier) -> dict[str, Any]:
     """Handle a DynamoDB stream batch; stop at the first failure and report it (ordering)."""
     for record in event.get("Records", []):
         try:
+            inserted = (record.get("dynamodb") or {}).get("NewImage")
+            if record.get("eventName") == "INSERT" and (outboxed := event_of(inserted)):
+                notifier.publish(outboxed)
+                continue
             old, new = images(record)
             if new is not None:
                 notifier.job_changed(old, new)
