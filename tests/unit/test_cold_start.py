@@ -1,4 +1,8 @@
-"""API handlers must import fast and never pull in PDF, OCR or vision libraries (cold starts)."""
+"""API handlers must never pull in PDF, OCR or vision libraries at import time (cold starts).
+
+How long the imports take is measured in bench/cold_start.py, not here: timings in tests fail on a
+busy shared machine and pass on a regression that happens to run on a quiet one.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pymupdf", "fitz", "pdfminer", "onnxruntime", "pytesseract", "openpyxl", "cv2", "moto")
 API_FUNCTIONS = ("upload", "status", "auth", "authorizer", "intake", "record_failure")
-# Generous: shared CI machines are noisy. A regression that imports PyMuPDF or moto blows well past it.
-IMPORT_BUDGET_SECONDS = 3.0
 
-_PROBE = """
+PROBE = """
 import importlib.util, json, sys, time
 start = time.perf_counter()
 spec = importlib.util.spec_from_file_location("fn_app", sys.argv[1])
@@ -29,7 +31,7 @@ print(json.dumps({"seconds": elapsed, "modules": sorted(m.split(".")[0] for m in
 @pytest.mark.parametrize("function", API_FUNCTIONS)
 def test_handler_import_is_light(function: str) -> None:
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(ROOT / "functions" / function / "app.py")],
+        [sys.executable, "-c", PROBE, str(ROOT / "functions" / function / "app.py")],
         capture_output=True,
         text=True,
         check=True,
@@ -39,4 +41,3 @@ def test_handler_import_is_light(function: str) -> None:
     report = json.loads(out.stdout.strip().splitlines()[-1])
     loaded = set(report["modules"]) & set(HEAVY)
     assert not loaded, f"functions/{function} imports {sorted(loaded)} at import time"
-    assert report["seconds"] < IMPORT_BUDGET_SECONDS, f"import took {report['seconds']:.2f}s"
