@@ -9,6 +9,10 @@ pool of spawned processes that reach moto through its HTTP endpoint (``AWS_ENDPO
 
 Killing a worker breaks the pool for the invocations sharing it; those are run once more on a fresh
 pool, so only the invocation that crashed or hung fails.
+
+As on Lambda, a function's Timeout covers its handler, not the sandbox's start: a fresh pool's workers
+start (spawn, imports) before the clock runs, within ``INIT_TIMEOUT_SECONDS``. Otherwise a busy machine
+would time out invocations that never got to run.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from paperlane.local.lambda_runtime import HandlerCache, LocalFunction, error_pa
 log = logging.getLogger("paperlane.local")
 
 _cache: HandlerCache | None = None
+INIT_TIMEOUT_SECONDS = 120.0
 
 
 def _init_worker(env: dict[str, str]) -> None:
@@ -56,6 +61,7 @@ class WorkerPool:
         self._env = env
         self._size = max(1, size)
         self._executor: ProcessPoolExecutor | None = None
+        self._starting: list[Future[int]] = []
         self._lock = threading.Lock()
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -68,17 +74,28 @@ class WorkerPool:
                     initializer=_init_worker,
                     initargs=(self._env,),
                 )
+                # One no-op per worker makes the pool start them all now; run() waits for these.
+                self._starting = [self._executor.submit(os.getpid) for _ in range(self._size)]
             return self._executor
 
     def warm(self) -> None:
         """Start the workers now, in the background, so the first document does not wait for them."""
-        pool = self._pool()
-        for _ in range(self._size):
-            pool.submit(os.getpid)
+        self._pool()
+
+    def _started(self, pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """The pool once its workers have started (the init phase, outside the function's Timeout)."""
+        with self._lock:
+            starting = list(self._starting) if pool is self._executor else []
+        for future in starting:
+            try:
+                future.result(timeout=INIT_TIMEOUT_SECONDS)
+            except (FutureTimeout, BrokenProcessPool):
+                break  # the invocation itself will time out or see the broken pool
+        return pool
 
     def run(self, fn: LocalFunction, event: Any) -> tuple[str, bool, str | None]:
         for attempt in (1, 2):
-            pool = self._pool()
+            pool = self._started(self._pool())
             future: Future[tuple[str, bool, str | None]] = pool.submit(_invoke, fn, event)
             try:
                 return future.result(timeout=fn.timeout)
