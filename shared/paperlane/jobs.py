@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -61,6 +62,7 @@ class Job(BaseModel):
     owner: str | None = None
     auto_process: bool = True
     origin: str = "upload"
+    options: dict[str, Any] = Field(default_factory=dict, description="The profile's options, as given")
     created_at: str = Field(default_factory=clock.iso)
     updated_at: str = Field(default_factory=clock.iso)
     started_at: str | None = None

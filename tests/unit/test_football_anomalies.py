@@ -17,8 +17,9 @@ from paperlane.pdf.text import extract_pages
 from paperlane.profiles.football import FootballOddsProfile, FootballOptions
 from paperlane.profiles.football.anomalies import (
     DC_TOLERANCE,
+    DEFAULT_BAND,
     MARGIN_MAX_1X2,
-    MARGIN_MAX_TWO_WAY,
+    OverroundBand,
     complete,
     detect,
     margin,
@@ -153,7 +154,8 @@ def test_the_near_misses_are_really_near_the_thresholds() -> None:
     assert 0 < _margin("1X2 margin 0.6%", "1X2") < 0.01
     assert 0 < _margin("BTTS margin 0.5%", "BTTS") < 0.01
     assert MARGIN_MAX_1X2 - 0.01 < _margin("1X2 margin 24%", "1X2") < MARGIN_MAX_1X2
-    assert MARGIN_MAX_TWO_WAY - 0.01 < _margin("OU2.5 margin 19%", "OU2.5") < MARGIN_MAX_TWO_WAY
+    two_way = DEFAULT_BAND.ceiling("OU2.5")
+    assert two_way - 0.01 < _margin("OU2.5 margin 19%", "OU2.5") < two_way
     # DC 1X at 1.20 against the 1X2's P(1) + P(X) = 0.678: 0.750, 0.072 off.
     dc = markets(dict(NEAR_MISSES)["DC 1X a little short"])["DC"]
     share = 2 * (1 / dc["1X"]) / sum(1 / o for o in dc.values())
@@ -189,6 +191,49 @@ def test_messages_name_the_numbers_that_tripped_the_check() -> None:
     assert "1=0.95" in bad["message"] and "X=" not in bad["message"]
     (dc,) = detect([with_odds("DC", {"1X": 1.1, "12": 1.29, "X2": 1.63})])
     assert dc["message"].startswith("DC 1X at 1.1 implies 79%, the 1X2 implies 68%")
+
+
+def main_only(odds: dict[str, float]) -> dict[str, Any]:
+    """A clean game with these 1X2 odds and no double chance (which would disagree with them)."""
+    game = with_odds("1X2", odds)
+    game["additional_markets"] = [m for m in game["additional_markets"] if m["market_type"] != "DC"]
+    return game
+
+
+def test_the_overround_band_is_the_documents_to_choose() -> None:
+    # Book sums: 1.31 (a 31% margin: high for a retail coupon, usual in some exotic leagues) and
+    # 1.015 (a sharp book's 1.5% margin).
+    wide = main_only({"1": 1.5, "X": 2.9, "2": 3.3})
+    thin = main_only({"1": 2.3, "X": 3.5, "2": 3.4})
+    assert round(margin({"1": 1.5, "X": 2.9, "2": 3.3}), 3) == 0.315
+    assert [a["type"] for a in detect([wide])] == ["margin_high"]
+    assert detect([wide], OverroundBand(low=1.0, high=1.35)) == []
+    assert detect([thin]) == []
+    (low,) = detect([thin], OverroundBand(low=1.02, high=1.25))
+    assert low["type"] == "margin_low" and low["message"] == "1X2 margin 1.5% is below 2%, odds misread?"
+    # Two-way books follow the band at four fifths of the 1X2 margin.
+    assert OverroundBand(low=1.0, high=1.5).ceiling("BTTS") == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"overround_min": 1.3, "overround_max": 1.2}, "must be below"),
+        ({"overround_max": 0.9}, "greater than or equal to 1"),
+        ({"overround_ceiling": 1.2}, "Extra inputs are not permitted"),
+    ],
+)
+def test_a_bad_band_is_refused_with_the_reason(options: dict[str, Any], says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        FootballOptions.model_validate(options)
+
+
+def test_the_profile_applies_its_band() -> None:
+    game = main_only({"1": 1.5, "X": 2.9, "2": 3.3})
+    assert detect([game]) != []
+    band = FootballOptions(overround_min=1.0, overround_max=1.4).band
+    assert band == OverroundBand(low=1.0, high=1.4)
+    assert detect([game], band) == []
 
 
 def test_a_bad_odd_is_reported_once_not_again_as_a_margin_or_missing_market() -> None:

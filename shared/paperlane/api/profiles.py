@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from paperlane import clock, profiles
 from paperlane.api.deps import StoresDep
@@ -25,6 +25,9 @@ class ProfileInfo(BaseModel):
     kind: str  # "built-in" | "custom"
     created_at: str | None = None
     created_by: str | None = None
+    options: dict[str, Any] | None = Field(
+        default=None, description="JSON schema of the options an upload may give (`options`), if any"
+    )
 
 
 class CustomProfile(ProfileInfo):
@@ -76,10 +79,16 @@ def create_profile(
     return _custom(stored)
 
 
-@router.get("/{name}", response_model=CustomProfile | ProfileInfo, summary="One profile")
+@router.get("/{name}", response_model=CustomProfile | ProfileInfo, summary="One profile, with its options")
 def get_profile(name: Name, stores: StoresDep) -> ProfileInfo:
     if profiles.is_built_in(name):
-        return ProfileInfo(name=name, description=profiles.get(name).description, kind="built-in")
+        model = profiles.options_model(name)
+        return ProfileInfo(
+            name=name,
+            description=profiles.get(name).description,
+            kind="built-in",
+            options=model.model_json_schema() if model else None,
+        )
     stored = stores.profiles.get(name)
     if stored is None:
         raise NotFound(f"No profile named {name!r}.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile, status
 
@@ -68,8 +69,17 @@ async def upload(
     ] = True,
     password: Annotated[str | None, Form(max_length=1024, description="Password of encrypted PDFs")] = None,
     batch_name: Annotated[str | None, Form(max_length=200)] = None,
+    options: Annotated[
+        str | None,
+        Form(
+            max_length=4096,
+            description='The profile\'s options as a JSON object, e.g. {"main_matches_only": true} '
+            "(GET /api/v1/profiles/{name} lists them)",
+        ),
+    ] = None,
 ) -> UploadResponse:
     profiles.resolve(profile, stores.profiles.spec)
+    chosen = profiles.check_options(profile, _json_object(options, "options"))
     if not file:
         raise InvalidRequest("Send at least one file in a `file` form field.")
     batch_id = ids.new_batch_id() if len(file) > 1 else None
@@ -84,6 +94,7 @@ async def upload(
             auto_process=auto_process,
             batch_id=batch_id,
             owner=principal.username,
+            options=chosen,
         )
         done = submission.submit(stores, settings, data, sub)
         results.append(_uploaded(done.job, done.duplicate))
@@ -178,3 +189,16 @@ def _check_owned(stores: StoresDep, job_id: str, principal: Principal) -> None:
     job = stores.jobs.find(job_id)
     if job is None or job.owner != principal.username:
         raise NotFound(f"No job with id {job_id!r}.")
+
+
+def _json_object(raw: str | None, field: str) -> dict[str, Any] | None:
+    """A form field that holds a JSON object; a clear 400 when it does not."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise InvalidRequest(f"`{field}` is not valid JSON: {exc}.", details={"field": field}) from None
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"`{field}` must be a JSON object.", details={"field": field})
+    return value

@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from paperlane import __version__
 
@@ -47,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     process.add_argument("files", nargs="+", type=Path, help="PDF files, or folders to search for *.pdf")
     process.add_argument("--profile", default="generic", help="Extraction profile (default generic)")
     process.add_argument("--password", default=None, help="Password for encrypted PDFs")
+    process.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="A profile option (VALUE read as JSON when it parses, e.g. main_matches_only=true); repeatable",
+    )
     process.add_argument("--format", choices=["json", "xlsx"], default="json", dest="fmt")
     process.add_argument(
         "--out",
@@ -161,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not files:
         parser.error("no PDF files found in the given folders")
     if args.timeout <= 0:
+        options = profiles.check_options(args.profile, _options(args.option))
+    except ValueError as exc:
+        parser.error(str(exc))
         parser.error("--timeout must be positive")
 
     if args.command == "export":
@@ -179,7 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from paperlane.cli.process import process
 
     documents = process(
-        files, profile=args.profile, password=args.password, timeout=args.timeout, progress=not args.quiet
+        files,
+        profile=args.profile,
+        password=args.password,
+        options=options,
+        timeout=args.timeout,
+        progress=not args.quiet,
     )
     if args.fmt == "xlsx":
         from paperlane.export.entries import write_entries_workbook
@@ -201,3 +217,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+def _options(pairs: list[str]) -> dict[str, Any]:
+    """--option NAME=VALUE pairs; a VALUE that parses as JSON (true, 1.3, "x") is taken as such."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--option {pair!r} is not NAME=VALUE")
+        try:
+            options[name.strip()] = json.loads(raw)
+        except ValueError:
+            options[name.strip()] = raw
+    return options
+
+

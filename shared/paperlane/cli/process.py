@@ -10,7 +10,13 @@ from paperlane.jobs import Job
 
 
 def process(
-    files: list[Path], *, profile: str, password: str | None, timeout: float, progress: bool
+    files: list[Path],
+    *,
+    profile: str,
+    password: str | None,
+    timeout: float,
+    progress: bool,
+    options: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
@@ -33,7 +39,7 @@ def process(
             tasks: dict[str, TaskID] = {}
             jobs: list[Job] = []
             for path in files:
-                job = run.submit(path, profile=profile, password=password)
+                job = run.submit(path, profile=profile, password=password, options=options)
                 jobs.append(job)
                 tasks.setdefault(job.job_id, bars.add_task(path.name[:40], total=100, state=job.status.value))
 

@@ -31,10 +31,21 @@ class Run:
         return cls(stack=stack, settings=settings, stores=stores(settings))
 
     def submit(
-        self, path: Path, *, profile: str, password: str | None = None, batch_id: str | None = None
+        self,
+        path: Path,
+        *,
+        profile: str,
+        password: str | None = None,
+        batch_id: str | None = None,
+        options: dict[str, Any] | None = None,
     ) -> Job:
         sub = submission.Submission(
-            filename=path.name, profile=profile, password=password, origin="cli", batch_id=batch_id
+            filename=path.name,
+            profile=profile,
+            password=password,
+            origin="cli",
+            batch_id=batch_id,
+            options=options or {},
         )
         return submission.submit(self.stores, self.settings, path.read_bytes(), sub).job
 

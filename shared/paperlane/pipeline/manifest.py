@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,7 @@ class Chunk(BaseModel):
 class Manifest(BaseModel):
     job_id: str
     profile: str
+    options: dict[str, Any] = Field(default_factory=dict, description="The profile's options (the job's)")
     document_key: str = Field(description="The PDF the chunk tasks read: the original, or its decrypted copy")
     backend: Literal["pymupdf", "pdfminer"]
     page_count: int

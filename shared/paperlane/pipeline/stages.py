@@ -72,6 +72,7 @@ def prepare(stores: Stores, settings: PipelineSettings, job_id: str) -> PrepareO
     manifest = Manifest(
         job_id=job_id,
         profile=job.profile,
+        options=job.options,
         document_key=document_key,
         backend=info.backend,
         page_count=info.page_count,
@@ -177,7 +178,7 @@ def finalize(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
     if stores.documents.exists(extracted):
         result = ProfileResult.model_validate(stores.documents.get_json(extracted))
     else:
-        profile = profiles.resolve(manifest.profile, stores.profiles.spec)
+        profile = profiles.resolve(manifest.profile, stores.profiles.spec, manifest.options)
         profiles.use_runtime_data(manifest.profile, stores.aliases.mapping)
         result = profile.extract(chunks.read(stores.documents, manifest, words=profile.needs_words))
     result = profiles.cross_document(
@@ -234,7 +235,7 @@ def llm_extract(stores: Stores, request: FinalizeInput) -> dict[str, Any]:
     if not stores.jobs.set_stage(request.job_id, Stage.FINALIZE):
         raise JobCancelled(f"Job {request.job_id} is no longer running.")
     manifest = Manifest.model_validate(stores.documents.get_json(request.manifest_key))
-    profile = profiles.resolve(manifest.profile, stores.profiles.spec)
+    profile = profiles.resolve(manifest.profile, stores.profiles.spec, manifest.options)
     assistance = profiles.llm_assistance(manifest.profile)
     pages = chunks.read(stores.documents, manifest, words=profile.needs_words)
     profiles.use_runtime_data(manifest.profile, stores.aliases.mapping)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
@@ -26,6 +27,7 @@ class Submission(BaseModel):
     batch_id: str | None = None
     owner: str | None = None
     origin: str = "upload"
+    options: dict[str, Any] = Field(default_factory=dict, description="The profile's options")
 
 
 class Submitted(BaseModel):
@@ -38,8 +40,9 @@ def submit(stores: Stores, settings: PipelineSettings, data: bytes, sub: Submiss
     """Store the original and create its job. Validation of the PDF itself happens in prepare, so a bad
     file still becomes a job with a stable error code and its original kept."""
     profiles.resolve(sub.profile, stores.profiles.spec)
+    options = profiles.check_options(sub.profile, sub.options)
     sha = hashlib.sha256(data).hexdigest()
-    job_id = ids.job_id_for(sha, sub.profile)
+    job_id = ids.job_id_for(sha, profiles.options_key(sub.profile, options))
     existing = stores.jobs.find(job_id)
     if existing is not None:
         if existing.status in (JobStatus.FAILED, JobStatus.CANCELLED) and sub.auto_process:
@@ -60,6 +63,7 @@ def submit(stores: Stores, settings: PipelineSettings, data: bytes, sub: Submiss
         owner=sub.owner,
         auto_process=sub.auto_process,
         origin=sub.origin,
+        options=options,
     )
     if not stores.jobs.create(job, password=sub.password):
         return Submitted(job=stores.jobs.get(job_id), duplicate=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
 
 from paperlane.errors import InvalidRequest
 from paperlane.pages import Page
 from paperlane.profiles.base import Profile, ProfileResult
-from paperlane.profiles.football import FootballOddsProfile
+from paperlane.profiles.football import FootballOddsProfile, FootballOptions
 from paperlane.profiles.generic import GenericProfile
 from paperlane.profiles.sale_deed import SaleDeedProfile
 
@@ -17,6 +20,10 @@ if TYPE_CHECKING:
 
 _BUILT_IN: dict[str, Profile] = {
     p.name: p for p in (GenericProfile(), FootballOddsProfile(), SaleDeedProfile())
+}
+# Profiles that take options (the upload's ``options``): their model, and the profile made from them.
+_OPTIONS: dict[str, tuple[type[BaseModel], Callable[[Any], Profile]]] = {
+    "football_odds": (FootballOptions, FootballOddsProfile),
 }
 # Planned profiles: accepted nowhere yet, named in the error so users know they are coming.
 _PLANNED: tuple[str, ...] = ()
@@ -40,9 +47,56 @@ def get(name: str) -> Profile:
         ) from None
 
 
-def resolve(name: str, custom: Callable[[str], CustomProfileSpec | None] | None = None) -> Profile:
-    """A built-in profile, or a custom one (an LLM profile registered through the API) by ``custom``."""
+def options_model(name: str) -> type[BaseModel] | None:
+    """The model of the options the profile takes, if it takes any."""
+    entry = _OPTIONS.get(name)
+    return entry[0] if entry else None
+
+
+def check_options(name: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The options as given, once the profile's model accepts them; a clear InvalidRequest otherwise."""
+    if not options:
+        return {}
+    model = options_model(name)
+    if model is None:
+        raise InvalidRequest(
+            f"The profile {name!r} takes no options.", details={"profile": name, "options": sorted(options)}
+        )
+    try:
+        model.model_validate(dict(options))
+    except ValidationError as exc:
+        problems = [
+            {"option": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"]} for e in exc.errors()
+        ]
+        allowed = sorted(model.model_fields)
+        raise InvalidRequest(
+            f"Invalid options for the profile {name!r}: "
+            + "; ".join(f"{p['option'] or 'options'}: {p['message']}" for p in problems)
+            + f". Options: {', '.join(allowed)}.",
+            details={"profile": name, "problems": problems, "allowed": allowed},
+        ) from None
+    return dict(options)
+
+
+def options_key(profile: str, options: Mapping[str, Any] | None) -> str:
+    """What a job's id is made from besides the content: the profile, and its options when there are
+    any (the same file with other options is another job; with none, ids stay as they always were)."""
+    if not options:
+        return profile
+    return f"{profile}?{json.dumps(dict(options), sort_keys=True, separators=(',', ':'))}"
+
+
+def resolve(
+    name: str,
+    custom: Callable[[str], CustomProfileSpec | None] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Profile:
+    """A built-in profile (made with ``options`` when given), or a custom one (an LLM profile
+    registered through the API) by ``custom``."""
     if name in _BUILT_IN:
+        if options:
+            model, make = _OPTIONS[name]
+            return make(model.model_validate(dict(options)))
         return _BUILT_IN[name]
     spec = custom(name) if custom is not None else None
     if spec is None:
@@ -99,11 +153,14 @@ __all__ = [
     "LlmAssistance",
     "Profile",
     "ProfileResult",
+    "check_options",
     "cross_document",
     "get",
     "is_built_in",
     "llm_assistance",
     "names",
+    "options_key",
+    "options_model",
     "resolve",
     "use_runtime_data",
 ]

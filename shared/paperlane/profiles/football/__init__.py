@@ -36,7 +36,7 @@ class FootballOddsProfile:
             games.append({k: v for k, v in game.items() if not k.startswith("_")})
         normalised = sum(1 for g in raw for m in team_matches(g) if m.matched)
         # Game numbers in anomalies index `games`, which is also the order of the stored game records.
-        anomalies = detect(games)
+        anomalies = detect(games, self.options.band)
         return ProfileResult(
             output={"games": games, "teams_unmatched": unmatched, "anomalies": anomalies},
             # The kind is always present (the export reads it); an empty list writes no rows.

@@ -10,8 +10,8 @@ highlights games by that number). Types, stable codes:
 type                   severity  fires when
 =====================  ========  =======================================================================
 odds_out_of_range      error     an odd is below 1.01, above 1000 or not a number (one record per market)
-margin_low             error     a 1X2, OU2.5 or BTTS book sums to less than 100% (an arbitrage)
-margin_high            warning   margin above 25% (1X2) or 20% (OU2.5, BTTS)
+margin_low             error     a 1X2, OU2.5 or BTTS book (sum of 1/odds) below the band's low end (1.00)
+margin_high            warning   a 1X2 book above the band's high end (1.25); OU2.5, BTTS above 1.20
 dc_inconsistent        warning   a double-chance probability is more than 0.08 off the one the 1X2 implies
 same_team              error     home and away are the same club
 duplicate_game         warning   the same (date, home, away) again with different odds (later copies)
@@ -22,6 +22,10 @@ unmatched_team         warning   a team name the club table does not know (one r
 kickoff_out_of_range   warning   a kick-off day more than 14 days from the coupon's median day
 odds_moved_across_docs warning   another document priced the same fixture's 1X2 very differently
 =====================  ========  =======================================================================
+
+The overround band is configurable per document (the profile's ``overround_min`` and ``overround_max``
+options; default 1.00-1.25). Two-way books (OU2.5, BTTS) carry smaller margins: their ceiling is four
+fifths of the 1X2 margin allowed (1.20 by default).
 
 ``odds_moved_across_docs`` needs earlier documents: ``across_documents`` takes them (the pipeline reads
 them from the records table's date index), so ``detect`` stays a function of one document.
@@ -36,6 +40,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, TypeGuard
 
+from pydantic import BaseModel, Field, model_validator
+
 from paperlane.profiles.football.teams import CLUB_TABLE
 
 # Decimal odds of 1.00 pay nothing back, so 1.01 is the shortest price a book can print; above 1000 no
@@ -49,8 +55,9 @@ MARGIN_MIN = 0.0
 # Retail coupons run 1X2 margins of roughly 5-15% (exchanges and sharp books 2-5%); above 25% the
 # odds are probably mis-assigned (e.g. a DC price read as a 1X2 price).
 MARGIN_MAX_1X2 = 0.25
-# Two-way markets carry smaller margins (typically 4-10%), so the warning comes earlier.
-MARGIN_MAX_TWO_WAY = 0.20
+# Two-way markets carry smaller margins (typically 4-10%), so the warning comes earlier: at this share
+# of the margin a 1X2 book may carry.
+TWO_WAY_SHARE = 0.8
 # Double chance must agree with the 1X2: P(1X) = P(1) + P(X) once each book's margin is taken out.
 # Bookmakers shade DC prices and round to two decimals, which moves a probability by a few hundredths;
 # 0.08 is well above that and well below what a swapped or misread column produces.
@@ -71,11 +78,30 @@ MARKET_KEYS: dict[str, tuple[str, ...]] = {
     "OU2.5": ("Under", "Over"),
     "BTTS": ("Yes", "No"),
 }
-_MARGIN_MAX: dict[str, float] = {
-    "1X2": MARGIN_MAX_1X2,
-    "OU2.5": MARGIN_MAX_TWO_WAY,
-    "BTTS": MARGIN_MAX_TWO_WAY,
-}
+
+
+class OverroundBand(BaseModel):
+    """The book sums (sum of 1/odds over a market's outcomes) a 1X2 market may print."""
+
+    low: float = Field(default=1 + MARGIN_MIN, ge=0.5, le=1.5)
+    high: float = Field(default=1 + MARGIN_MAX_1X2, ge=1.0, le=3.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OverroundBand:
+        if self.low >= self.high:
+            raise ValueError(
+                f"the overround band's low end {self.low:g} must be below its high end {self.high:g}"
+            )
+        return self
+
+    def ceiling(self, market: str) -> float:
+        """The highest margin (book sum minus one) the market may carry."""
+        allowed = self.high - 1
+        return allowed if market == "1X2" else allowed * TWO_WAY_SHARE
+
+
+DEFAULT_BAND = OverroundBand()
+_MARGIN_CHECKED = ("1X2", "OU2.5", "BTTS")
 # Which 1X2 outcomes each double-chance key covers.
 _DC_COVERS: dict[str, tuple[str, str]] = {"1X": ("1", "X"), "12": ("1", "2"), "X2": ("X", "2")}
 
@@ -128,7 +154,7 @@ def fold_name(name: Any) -> str:
 # ---------------------------------------------------------------- checks on one game
 
 
-def _per_game(game: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _per_game(game: dict[str, Any], band: OverroundBand) -> Iterator[tuple[str, str, str]]:
     """(type, severity, message) for the checks that need only this game."""
     found = markets(game)
     bad_markets: set[str] = set()
@@ -141,13 +167,14 @@ def _per_game(game: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
                 ERROR,
                 f"{market} odds {', '.join(bad)} outside {ODDS_MIN:g}-{ODDS_MAX:g}",
             )
-    for market, limit in _MARGIN_MAX.items():
+    for market in _MARGIN_CHECKED:
         book = complete(found[market], market) if market in found and market not in bad_markets else None
         if book is None:
             continue
-        m = margin(book)
-        if m < MARGIN_MIN:
-            yield "margin_low", ERROR, f"{market} margin {m:.1%} is below zero: an arbitrage, odds misread?"
+        m, limit = margin(book), band.ceiling(market)
+        if m < band.low - 1:
+            floor = "zero: an arbitrage" if band.low == 1 else f"{band.low - 1:.0%}"
+            yield "margin_low", ERROR, f"{market} margin {m:.1%} is below {floor}, odds misread?"
         elif m > limit:
             yield "margin_high", WARNING, f"{market} margin {m:.1%} above {limit:.0%}"
     yield from _dc(found)
@@ -293,10 +320,10 @@ def across_documents(games: list[dict[str, Any]], earlier: list[dict[str, Any]])
 # ---------------------------------------------------------------- entry point
 
 
-def detect(games: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def detect(games: list[dict[str, Any]], band: OverroundBand = DEFAULT_BAND) -> list[dict[str, Any]]:
     """Every anomaly in the games, ordered by game number (per-game checks before cross-game ones)."""
     found: list[tuple[int, str, str, str]] = [
-        (i, *check) for i, game in enumerate(games) for check in _per_game(game)
+        (i, *check) for i, game in enumerate(games) for check in _per_game(game, band)
     ]
     found.extend(_across(games))
     found.extend(_out_of_range(games))

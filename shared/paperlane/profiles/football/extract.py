@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from paperlane import clock
 from paperlane.pages import Page, Word
+from paperlane.profiles.football.anomalies import DEFAULT_BAND, OverroundBand
 from paperlane.profiles.football.leagues import match_league
 from paperlane.profiles.football.parse import (
     DateMatch,
@@ -72,10 +73,37 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
 class FootballOptions(BaseModel):
-    # Drop games whose 1X2 odds are not all printed.
-    main_matches_only: bool = False
-    # Off: the profile returns no games (a switch for pipelines that only want the text).
-    extract_football: bool = True
+    """What a document's uploader may choose (the upload's ``options``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    main_matches_only: bool = Field(
+        default=False, description="Drop games whose 1X2 odds are not all printed"
+    )
+    extract_football: bool = Field(
+        default=True, description="Off: no games, only the text (for pipelines that want the pages)"
+    )
+    overround_min: float = Field(
+        default=DEFAULT_BAND.low,
+        ge=0.5,
+        le=1.5,
+        description="A 1X2 book (sum of 1/odds) below this is margin_low",
+    )
+    overround_max: float = Field(
+        default=DEFAULT_BAND.high, ge=1.0, le=3.0, description="A 1X2 book above this is margin_high"
+    )
+
+    @model_validator(mode="after")
+    def _band(self) -> FootballOptions:
+        self.band  # noqa: B018 - validates the pair
+        return self
+
+    @property
+    def band(self) -> OverroundBand:
+        try:
+            return OverroundBand(low=self.overround_min, high=self.overround_max)
+        except ValidationError as exc:
+            raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
 @dataclass(frozen=True)
