@@ -37,9 +37,6 @@ def _result_pages(run: Run, data: bytes, name: str) -> list[dict[str, object]]:
 
 @needs_tesseract
 @pytest.mark.shared_corpus
-# Issue 4's criterion, not met yet: the engine recovers 0.934 (its binary-image read gets 0.97 on this
-# page but loses a column on mls-salaries). Strict: the day it passes, this marker must go.
-@pytest.mark.xfail(strict=True, reason="OCR word recall on the scanned coupon is 0.934, below 0.95 (issue 4)")
 def test_scanned_coupon_recovers_95_percent_of_its_text_layer_twin(run: Run) -> None:
     folder = samples_dir() / "football"
     [scan] = _result_pages(run, (folder / "coupon_grid_01_scan.pdf").read_bytes(), "scan.pdf")

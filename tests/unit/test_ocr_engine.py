@@ -256,6 +256,34 @@ def test_a_shaded_ruled_table_is_read_after_clean_up() -> None:
     assert_page_shape(result)
 
 
+# --- Light text on a dark title bar ---------------------------------------------------------------
+
+TITLE = "Harbour Freight Ledger"
+
+
+def title_bar_scan(dpi: int = 200) -> bytes:
+    """An image-only page: ``TITLE`` in white on a dark bar across the top, then ``TEXT`` below it."""
+    source = pymupdf.open()
+    page = source.new_page(width=A4[0], height=A4[1])
+    page.draw_rect(pymupdf.Rect(MARGIN, 50, A4[0] - MARGIN, 95), color=None, fill=(0.2, 0.2, 0.3))
+    page.insert_text((MARGIN + 12, 80), TITLE, fontsize=20, color=(1, 1, 1))
+    page.insert_text((MARGIN, 150), TEXT, fontsize=14)
+    pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+    doc = pymupdf.open()
+    scan = doc.new_page(width=A4[0], height=A4[1])
+    scan.insert_image(scan.rect, stream=pixmap.tobytes("png"))
+    return doc.tobytes()
+
+
+def test_light_text_on_a_dark_bar_is_read() -> None:
+    result = ocr_page(title_bar_scan(), 1, width=A4[0], height=A4[1])
+
+    assert recall(TITLE.split(), result.page.words) == 1.0, result.page.text[:200]
+    assert recall(TEXT.split(), result.page.words) >= 0.9
+    title = [w for w in result.page.words if _norm(w.text) == "freight"]
+    assert title and 50 <= title[0].y0 < title[0].y1 <= 95  # boxed where the bar is
+
+
 # --- Errors -----------------------------------------------------------------------------------------
 
 

@@ -158,6 +158,61 @@ def test_only_ruled_pages_look_like_tables() -> None:
     assert not preprocess.looks_like_table(preprocess.binarize(page), dpi=300)
 
 
+def test_ruled_share_tells_a_table_page_from_prose_with_a_ruled_box() -> None:
+    assert preprocess.ruled_share(preprocess.binarize(ruled_table()), dpi=300) > 0.9
+    # Prose over a small ruled table (a deed's fee box): most of the text is outside the rules.
+    page = text_page(PROSE)
+    for y in (2000, 2200, 2400):
+        cv2.line(page, (200, y), (1400, y), 0, 4)
+    for x in (200, 800, 1400):
+        cv2.line(page, (x, 2000), (x, 2400), 0, 4)
+    cv2.putText(page, "Stamp duty 4,200", (240, 2150), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 3, cv2.LINE_AA)
+    binary = preprocess.binarize(page)
+    assert preprocess.looks_like_table(binary, dpi=300)
+    assert preprocess.ruled_share(binary, dpi=300) < 0.2
+
+
+# --- Reversed-out text ---------------------------------------------------------------------------
+
+
+def panel_page(*, panel_grey: int = 40, text_grey: int = 255) -> GrayImage:
+    """Prose on a 300 dpi page under a title bar: a ``panel_grey`` panel with ``text_grey`` lettering."""
+    page = text_page(PROSE)
+    page[60:220, 200:2280] = panel_grey
+    cv2.putText(page, "QUARTERLY REPORT 2026", (240, 180), cv2.FONT_HERSHEY_SIMPLEX, 3.0, text_grey, 8)
+    return page
+
+
+def test_light_text_on_a_dark_panel_is_inverted_to_dark_on_light() -> None:
+    page = panel_page()
+    lettering = (page[60:220, 200:2280] == 255) & (panel_page(text_grey=40)[60:220, 200:2280] == 40)
+
+    turned, panels = preprocess.invert_reversed_text(page, dpi=300)
+
+    assert panels == 1
+    panel = turned[60:220, 200:2280]
+    assert (panel[lettering] < 64).mean() > 0.95  # the letters are ink now
+    assert np.median(panel) > 200  # on a light ground
+    # Its edge is paper, not a grey frame; and the rest of the page is untouched.
+    assert turned[60:63, 200:2280].min() > 200 and turned[217:220, 200:2280].min() > 200
+    assert np.array_equal(turned[230:], page[230:])
+
+
+def test_pages_without_reversed_text_are_left_as_they_are() -> None:
+    # A ruled grid with shaded rows, dark text on a mid-grey bar, a solid block without lettering, and
+    # a dark picture (a gradient) with white lettering on it.
+    dark_on_grey = panel_page(panel_grey=110, text_grey=0)
+    solid = text_page(PROSE)
+    solid[60:220, 200:2280] = 30
+    picture = panel_page()
+    gradient = np.linspace(0, 120, 2080).astype(np.uint8)
+    picture[60:220, 200:2280] = np.where(picture[60:220, 200:2280] == 255, 255, gradient)
+    for page in (ruled_table(), text_page(PROSE), dark_on_grey, solid, picture):
+        turned, panels = preprocess.invert_reversed_text(page, dpi=300)
+        assert panels == 0
+        assert turned is page
+
+
 # --- Orientation (Tesseract OSD) ------------------------------------------------------------------
 
 

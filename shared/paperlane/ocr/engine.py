@@ -1,11 +1,19 @@
-"""OCR of one PDF page: render, turn upright, deskew, clean up, clear ruling lines, read with Tesseract.
+"""OCR of one PDF page: render, turn upright, deskew, turn reversed-out text (light on dark panels) dark
+on light, clean up, read with Tesseract.
 
 The result is a ``Page`` like the text layer's (``source="ocr"``), with word boxes in PDF points in the
 page's displayed space: boxes found on the turned and deskewed image are mapped back through the same
 transforms, so they sit where the words are on the page as shown.
 
-Orientation detection (Tesseract OSD) costs 1.2-1.7 s on a 300 dpi page, as much as reading a sparse
-page. So the page is first read as rendered, and OSD only runs when that read is poor: on the
+One Tesseract read per page, chosen by layout: a page that is mostly a ruled table is read as one
+block (psm 6) from the binary image with its rules erased, any other page with automatic layout
+analysis (psm 3) from the background-flattened grayscale. A second read, the other way, only runs
+when the first left text unread (glyphs of the page outside every word it found), and then the better
+read is kept, with the other's words where it has none. Each read costs about what the ``tesseract``
+command takes for the page, so the rule keeps the stage near one read per page (bench/ocr.py).
+
+Orientation detection (Tesseract OSD) costs 1.1-1.5 s on a page (at 150 dpi), as much as reading a
+sparse page. So the page is first read as rendered, and OSD only runs when that read is poor: on the
 corpus scans, upright pages read with a mean confidence of 70-93 and the same pages turned 90 or 180
 degrees with 26-38 (``UPRIGHT_MIN_CONFIDENCE`` sits between), or came out as lines running down the
 page (``_sideways``). Pages that need turning pay one extra read; the others skip OSD.
@@ -14,9 +22,11 @@ page (``_sideways``). Pages that need turning pay one extra read; the others ski
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import NamedTuple
 
+import numpy as np
 from pydantic import BaseModel
 
 from paperlane.ocr import geometry, preprocess, selection
@@ -30,10 +40,26 @@ logger = logging.getLogger(__name__)
 
 # A read as rendered with at least this mean confidence is taken as upright (see the module doc).
 UPRIGHT_MIN_CONFIDENCE = 60.0
-# Table pages are also read as one uniform block (psm 6) with the rules erased: automatic layout
-# analysis (psm 3) cuts a ruled grid into cells and drops some; with the rules left in, psm 6 reads
-# the grid itself and almost nothing else.
-TABLE_PSM = 6
+# Table pages are read as one uniform block (psm 6) with the rules erased: automatic layout analysis
+# (psm 3) cuts a ruled grid into cells and drops some, and reads rules as "|" stuck to the figures
+# (scanned sample coupon: word recall 0.960 as a block, 0.943 with layout analysis); with the rules
+# left in, psm 6 reads the grid itself and almost nothing else.
+BLOCK_PSM = 6
+# A page is a table page when it has ruled tables (``preprocess.looks_like_table``) and at least this
+# share of its text lies inside them: prose with a ruled box on it (a deed's stamp-paper fee table,
+# 4-6%) reads better with layout analysis, from the grey levels (the block read took "Dr." for "Or.").
+MIN_RULED_SHARE = 0.5
+# The page is read the other way too when the first read left more than this share of the text's ink
+# (``_unread_share``) outside its words. Automatic layout analysis drops whole columns of figures from
+# listings laid out with spaces (odds on generated coupons: 13-35% of the glyphs unread, recall
+# 0.45-0.74 where the block read gets 0.91-0.98), while on the corpus scans read well it leaves 0-3%
+# (letters of a drawing and stray marks).
+MAX_UNREAD_SHARE = 0.06
+# Words of the read not kept that are added where the kept one read nothing (``_with_missed_words``)
+# need at least this confidence: below it they are mostly a rule or speckle read as text.
+MIN_MISSED_CONFIDENCE = 60.0
+# A word that carries text: at least one letter or digit (see ``_Read.score``).
+_CONTENT = re.compile(r"[^\W_]")
 
 
 class OcrResult(BaseModel):
@@ -66,11 +92,70 @@ class _Read(NamedTuple):
     rotation: int
     skew: float
     words: list[Word]
+    binary: GrayImage  # ``image`` binarised
+    table: bool  # ``image`` looks like a ruled table, and was read as one block with the rules erased
 
     @property
     def score(self) -> float:
-        # Words read, weighted by how sure Tesseract was of them.
-        return len(self.words) * (mean_confidence(self.words) or 0.0)
+        """Words read, weighted by how sure Tesseract was of them; words without a letter or digit
+        do not count.
+
+        Those are mostly ruling lines read as text ("|", "_", "—"), often with fair confidence: on
+        the sample football coupon the plain read of the grid made 106 "|" words, enough to outscore
+        the read with the rules erased, which had the better recall (0.955 against 0.934).
+        """
+        return sum(w.confidence or 0.0 for w in self.words if _CONTENT.search(w.text))
+
+
+def _unread_share(read: _Read, binary: GrayImage, *, dpi: int) -> float:
+    """Share of the ink of ``binary``'s glyphs (``preprocess.text_glyphs``) outside ``read``'s words.
+
+    ``binary`` is ``read.image`` binarised; glyph centres go to the page through ``read.to_page`` and
+    count as read when inside a word's box, give or take half a millimetre.
+    """
+    centres, areas = preprocess.text_glyphs(binary, dpi=dpi)
+    if not len(areas):
+        return 0.0
+    points = read.to_page @ np.vstack([centres.T + 0.5, np.ones(len(areas))])  # pixel centres
+    xs, ys = points[0][:, None], points[1][:, None]
+    slack = 72 / 25.4 / 2
+    boxes = np.array([(w.x0, w.y0, w.x1, w.y1) for w in read.words], dtype=np.float64).reshape(-1, 4)
+    inside = np.zeros(len(areas), dtype=bool)
+    for start in range(0, len(boxes), 256):  # glyphs x words at once, a slice of the words at a time
+        x0, y0, x1, y1 = (boxes[start : start + 256, i][None, :] for i in range(4))
+        hit = (xs >= x0 - slack) & (xs <= x1 + slack) & (ys >= y0 - slack) & (ys <= y1 + slack)
+        inside |= hit.any(axis=1)
+    return float(areas[~inside].sum() / areas.sum())
+
+
+def _with_missed_words(words: list[Word], others: list[Word]) -> list[Word]:
+    """``words``, and after them the words of another read of the page where ``words`` have none.
+
+    Each layout analysis drops something the other reads: the plain read whole columns of figures,
+    the block read a heading squeezed between a table's rules. A word of the other read counts when
+    it is sure (``MIN_MISSED_CONFIDENCE``), has a letter or a digit, and its box touches no box of
+    ``words``; such words come as blocks of their own after the page's (their place in the reading
+    order is not known), in their read's order.
+    """
+    if not words:
+        return others
+    boxes = np.array([(w.x0, w.y0, w.x1, w.y1) for w in words], dtype=np.float64)
+    added: list[Word] = []
+    first_block = words[-1].block + 1
+    for word in others:
+        if (word.confidence or 0.0) < MIN_MISSED_CONFIDENCE or not _CONTENT.search(word.text):
+            continue
+        touches = (
+            (boxes[:, 0] <= word.x1)
+            & (word.x0 <= boxes[:, 2])
+            & (boxes[:, 1] <= word.y1)
+            & (word.y0 <= boxes[:, 3])
+        )
+        if not touches.any():
+            added.append(word._replace(block=first_block + word.block))
+    if added:
+        logger.info("%d words of the other read where the kept one has none", len(added))
+    return words + added
 
 
 def ocr_page(
@@ -109,12 +194,35 @@ def ocr_page(
         image, skew = preprocess.deskew(image)
         if skew:
             to_image = to_image @ geometry.invert(geometry.rotation(-skew, turned_w, turned_h)[0])
-        # Tesseract reads the background-flattened grayscale, not our binary image: it thresholds by
-        # itself for layout, and its LSTM recogniser reads the grey levels. On mls-salaries-2016.pdf
-        # page 1 the binary image lost a column (word recall 0.84 against 0.997).
+        image, _ = preprocess.invert_reversed_text(image, dpi=dpi)
+        binary = preprocess.binarize(image)
+        table = preprocess.looks_like_table(binary, dpi=dpi) and (
+            preprocess.ruled_share(binary, dpi=dpi) >= MIN_RULED_SHARE
+        )
+        words = read_block(binary, to_image) if table else read_plain(image, to_image)
+        return _Read(image, to_image, rotation, skew, words, binary, table)
+
+    def read_plain(image: GrayImage, to_image: Affine) -> list[Word]:
+        """Automatic layout analysis (psm 3) of the background-flattened grayscale.
+
+        Not of our binary image: Tesseract thresholds by itself for layout, and its LSTM recogniser
+        reads the grey levels. On mls-salaries-2016.pdf page 1 the binary image lost a column (word
+        recall 0.84 against 0.997).
+        """
         flat = preprocess.flatten_background(image)
-        words = ocr_image(flat, page_width=width, page_height=height, languages=languages, to_page=to_image)
-        return _Read(image, to_image, rotation, skew, words)
+        return ocr_image(flat, page_width=width, page_height=height, languages=languages, to_page=to_image)
+
+    def read_block(binary: GrayImage, to_image: Affine) -> list[Word]:
+        """The binary image with its ruling lines erased, read as one uniform block (psm 6)."""
+        cleared = preprocess.remove_ruling_lines(binary, dpi=dpi)
+        return ocr_image(
+            cleared,
+            page_width=width,
+            page_height=height,
+            languages=languages,
+            psm=BLOCK_PSM,
+            to_page=to_image,
+        )
 
     best = read(0)
     confidence = mean_confidence(best.words)
@@ -134,33 +242,32 @@ def ocr_page(
             margin = 0.9 if _sideways(best.words) else 1.0
             best = turned if turned.score > margin * best.score else best
 
-    table = False
-    binary = preprocess.binarize(best.image)
-    if preprocess.looks_like_table(binary, dpi=dpi):
-        cleared = preprocess.remove_ruling_lines(binary, dpi=dpi)
-        table_words = ocr_image(
-            cleared,
-            page_width=width,
-            page_height=height,
-            languages=languages,
-            psm=TABLE_PSM,
-            to_page=best.to_page,
-        )
-        as_table = best._replace(words=table_words)
-        # Keep the better read. Measured on ruled tables with a text layer for truth (page 1 of
-        # ca-warn-report, Publication_of_award..., budget, eu-004): each path wins some pages, by
-        # recall and by this score alike, and neither loses more than 2 points of recall.
-        table = as_table.score >= best.score
+    # One read per page: ruled tables as one block (psm 6) with the rules erased, where automatic layout
+    # analysis (psm 3) cuts the grid into cells and drops some; other pages with automatic layout
+    # analysis. Only when that read left text unread is the page read the other way too, and the better
+    # read kept, with the words the other one found where it has none.
+    unread = _unread_share(best, best.binary, dpi=dpi)
+    other_kept = False
+    if unread > MAX_UNREAD_SHARE:
+        if best.table:
+            other_words = read_plain(best.image, best.to_page)
+        else:
+            other_words = read_block(best.binary, best.to_page)
+        other = best._replace(words=other_words)
+        other_kept = other.score > best.score
         logger.info(
-            "page %d: table-like; plain %d words (score %.0f), lines removed %d words (score %.0f)",
+            "page %d: %.0f%% of the text unread by the %s read (%d words, score %.0f); the other read "
+            "%d words (score %.0f)",
             page_number,
+            100 * unread,
+            "table" if best.table else "plain",
             len(best.words),
             best.score,
-            len(table_words),
-            as_table.score,
+            len(other.words),
+            other.score,
         )
-        if table:
-            best = as_table
+        kept, spare = (other, best) if other_kept else (best, other)
+        best = kept._replace(words=_with_missed_words(kept.words, spare.words))
 
     words = best.words
     page = Page(
@@ -177,7 +284,7 @@ def ocr_page(
         mean_confidence=mean_confidence(words),
         rotation=best.rotation,
         skew_degrees=best.skew,
-        table_lines_removed=table,
+        table_lines_removed=best.table and not other_kept,
         seconds=time.perf_counter() - started,
     )
 

@@ -10,6 +10,7 @@ import math
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from paperlane.ocr import geometry
 from paperlane.ocr.render import GrayImage
@@ -23,10 +24,36 @@ MIN_SKEW_DEGREES = 0.2
 # (corpus scans and synthetic pages turned by 90/180/270), where confidences ran from 2.4 (a sparse
 # page of large text) to 33; below 2 it starts to guess.
 MIN_OSD_CONFIDENCE = 2.0
+# OSD reads the page scaled down to this resolution: on the corpus scans it found the same turn (and a
+# confidence above MIN_OSD_CONFIDENCE) as at 300 dpi, in 1.1-1.5 s instead of 1.6-2.3 s.
+OSD_DPI = 150
 
 # Background estimation works on a quarter-size image; 11 px there is about 4 mm at 300 dpi: wider than
 # the strokes of any body or heading text, narrower than a shaded table row.
 _BACKGROUND_KERNEL = 11
+
+# Reversed-out text (light on a dark panel, see ``invert_reversed_text``): a panel is at least this
+# high and wide (a line of 8 pt text with a little padding), at least this share of its box is ink,
+# its median grey is at most this (darker than mid-grey: not a shaded row), its 10th and 90th
+# percentile greys at most this far apart (one flat colour: photos and X-rays with white in them
+# spread over 70-140 levels, the scanned sample coupon's title bar over 10), and it holds at least
+# this many letter-sized holes, at least this high (smaller ones are speckle in the ink).
+# A letter's hole is at most this high and twice as wide as high (white table cells are wider).
+MIN_PANEL_MM = 4.0
+MIN_PANEL_FILL = 0.5
+MAX_PANEL_GREY = 128
+MAX_PANEL_SPREAD = 48
+MIN_PANEL_GLYPHS = 3
+MIN_GLYPH_MM = 1.0
+MAX_GLYPH_MM = 20.0
+
+# Glyphs (``text_glyphs``): blobs of ink this high (6 to about 24 pt text), with a neighbour on their
+# line whose centre is within this share of their height vertically and whose edge is within this
+# share horizontally.
+GLYPH_MIN_MM = 0.8
+GLYPH_MAX_MM = 8.0
+LINE_SLACK = 0.35
+GLYPH_REACH = 1.5
 
 # Ruling lines: a run of ink at least this long (at 300 dpi; scaled with the resolution) is a line,
 # not a glyph stroke. 60 px is 5 mm, longer than the bar of a "T" or an "E" in body text.
@@ -52,6 +79,71 @@ def binarize(image: GrayImage) -> GrayImage:
     blurred = cv2.GaussianBlur(flatten_background(image), (3, 3), 0)
     _, binary = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     return np.asarray(binary, dtype=np.uint8)
+
+
+def invert_reversed_text(image: GrayImage, *, dpi: int = 300) -> tuple[GrayImage, int]:
+    """``image`` with its panels of light text on a dark ground (reversed out) turned to dark on light.
+
+    Letterheads, title bars and table headers are often printed white on black or on a dark colour.
+    Tesseract reads dark text on a light ground, and ``flatten_background`` takes a dark panel larger
+    than its kernel for background and whitens it, white letters and all (on the football sample
+    coupon this lost the bookmaker's name, the coupon number and the page number).
+
+    A panel is a connected area of ink (Otsu's threshold of the page) at least ``MIN_PANEL_MM`` high
+    and wide, mostly solid (``MIN_PANEL_FILL``), dark and flat (``MAX_PANEL_GREY``,
+    ``MAX_PANEL_SPREAD``), with at least ``MIN_PANEL_GLYPHS`` letter-sized holes in it. A ruled grid is
+    not solid; shaded table rows are not dark; a photo is not flat; dark text on a shaded ground leaves
+    no holes. Each panel (holes included) is
+    inverted in place and its edge whitened. Returns the image (``image`` itself when nothing was
+    found) and the number of panels.
+    """
+    _, ink = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return image, 0
+    links = hierarchy[0]  # per contour: next, previous, first child, parent (-1: none)
+    px_per_mm = dpi / 25.4
+    min_side, min_glyph, max_glyph = (mm * px_per_mm for mm in (MIN_PANEL_MM, MIN_GLYPH_MM, MAX_GLYPH_MM))
+    panels = np.zeros_like(image)
+    count = 0
+    for index, contour in enumerate(contours):
+        if links[index][3] != -1:
+            continue  # a hole: looked at with its outer contour
+        left, top, width, height = cv2.boundingRect(contour)
+        if width < min_side or height < min_side:
+            continue
+        holes = []
+        child = links[index][2]
+        while child != -1:
+            holes.append(contours[child])
+            child = links[child][0]
+        glyphs = 0
+        for hole in holes:
+            _, _, hole_w, hole_h = cv2.boundingRect(hole)
+            glyphs += min_glyph <= hole_h <= min(max_glyph, 0.9 * height) and hole_w <= 2 * hole_h
+        if glyphs < MIN_PANEL_GLYPHS:
+            continue
+        ink_area = cv2.contourArea(contour) - sum(cv2.contourArea(hole) for hole in holes)
+        if ink_area < MIN_PANEL_FILL * width * height:
+            continue
+        box = (slice(top, top + height), slice(left, left + width))
+        low, median, high = np.percentile(image[box][ink[box] > 0], (10, 50, 90))
+        if median > MAX_PANEL_GREY or high - low > MAX_PANEL_SPREAD:
+            continue
+        cv2.drawContours(panels, [contour], -1, 255, cv2.FILLED)
+        count += 1
+    if not count:
+        return image, 0
+    # The panel's edge is neither ink nor paper (blurred by the scan), and inverted it would stay a grey
+    # frame that Tesseract reads as rules and dashes: a band about 0.3 mm wide across it goes white.
+    reach = max(1, round(0.3 * px_per_mm))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1))
+    inside = cv2.erode(panels, kernel) > 0
+    edge = (cv2.dilate(panels, kernel) > 0) & ~inside
+    out = image.copy()
+    out[inside] = 255 - out[inside]
+    out[edge] = 255
+    return out, count
 
 
 def flatten_background(image: GrayImage) -> GrayImage:
@@ -155,6 +247,26 @@ def looks_like_table(binary: GrayImage, *, dpi: int = 300) -> bool:
     return (rows >= MIN_TABLE_HORIZONTAL and columns >= MIN_TABLE_VERTICAL) or rows >= MIN_RULED_ROWS
 
 
+def ruled_share(binary: GrayImage, *, dpi: int = 300) -> float:
+    """Share of the ink of the page's glyphs (``text_glyphs``) that lies inside its ruled tables.
+
+    A ruled table's extent is the box around a connected set of its long rules (as ``looks_like_table``
+    finds them). A coupon or a report printed as one grid has nearly all its text inside; a deed on
+    stamp paper with a ruled fee table at the top, little.
+    """
+    horizontal, vertical = _rules(binary, 4 * _kernel_px(dpi))
+    grid = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    centres, areas = text_glyphs(binary, dpi=dpi)
+    if count <= 1 or not len(areas):
+        return 0.0
+    x0, y0 = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    x1, y1 = x0 + stats[1:, cv2.CC_STAT_WIDTH], y0 + stats[1:, cv2.CC_STAT_HEIGHT]
+    xs, ys = centres[:, :1], centres[:, 1:]
+    inside = ((xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)).any(axis=1)
+    return float(areas[inside].sum() / areas.sum())
+
+
 def remove_ruling_lines(binary: GrayImage, *, dpi: int = 300) -> GrayImage:
     """A binarized page with its horizontal and vertical ruling lines erased (turned white).
 
@@ -174,6 +286,50 @@ def remove_ruling_lines(binary: GrayImage, *, dpi: int = 300) -> GrayImage:
     return np.asarray(cv2.bitwise_or(binary, rules), dtype=np.uint8)
 
 
+def text_glyphs(
+    binary: GrayImage, *, dpi: int = 300
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Centres (N x 2, pixels) and ink areas (N) of the blobs of ink on ``binary`` that look like glyphs.
+
+    A glyph is a connected blob ``GLYPH_MIN_MM`` to ``GLYPH_MAX_MM`` high, at most three times as wide
+    as high, with a neighbour of about its height on its line (centres within ``LINE_SLACK`` of its
+    height apart vertically, at most ``GLYPH_REACH`` of its height apart horizontally: across a
+    monospaced "." too). That keeps the letters and digits of text, even a lone odds column, and
+    leaves out rules, specks and most of a drawing's strokes. The engine checks with it that a read
+    covered the page's text.
+    """
+    _, _, stats, centres = cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8)
+    stats, centres = stats[1:].astype(np.float64), centres[1:]  # label 0 is the paper
+    px_per_mm = dpi / 25.4
+    left, top, width, height = (stats[:, i] for i in range(4))
+    sized = (
+        (height >= GLYPH_MIN_MM * px_per_mm) & (height <= GLYPH_MAX_MM * px_per_mm) & (width <= 3 * height)
+    )
+    left, top, width, height = left[sized], top[sized], width[sized], height[sized]
+    centres, areas = centres[sized], stats[sized, cv2.CC_STAT_AREA]
+    middle, right = top + height / 2, left + width
+    # Neighbours: compared in slices of blobs sorted by their centre line, each against the blobs
+    # whose centre lines can be close enough (a page has thousands of blobs, a line some dozens).
+    order = np.argsort(middle)
+    middle_sorted = middle[order]
+    lined = np.zeros(len(order), dtype=bool)
+    reach = LINE_SLACK * (height.max() if len(height) else 0.0)
+    for start in range(0, len(order), 256):
+        mine = order[start : start + 256]
+        lo = np.searchsorted(middle_sorted, middle[mine].min() - reach, side="left")
+        hi = np.searchsorted(middle_sorted, middle[mine].max() + reach, side="right")
+        others = order[lo:hi]
+        h = height[mine][:, None]
+        same_line = np.abs(middle[mine][:, None] - middle[others][None, :]) <= LINE_SLACK * h
+        alike = (height[others][None, :] >= 0.6 * h) & (height[others][None, :] <= 1.6 * h)
+        gap = np.maximum(
+            left[others][None, :] - right[mine][:, None], left[mine][:, None] - right[others][None, :]
+        )
+        near = same_line & alike & (gap <= GLYPH_REACH * h) & (mine[:, None] != others[None, :])
+        lined[mine] = near.any(axis=1)
+    return np.asarray(centres[lined], dtype=np.float64), np.asarray(areas[lined], dtype=np.float64)
+
+
 def orientation(
     image: GrayImage, *, dpi: int = 300, min_confidence: float = MIN_OSD_CONFIDENCE
 ) -> tuple[int, float]:
@@ -183,6 +339,10 @@ def orientation(
     scanned sideways or upside down reads as garbage otherwise. Fails soft: (0, confidence) when OSD
     is not confident enough, (0, 0.0) when it cannot decide at all (too little text, no osd data).
     """
+    if dpi > OSD_DPI:  # as right at 150 dpi, on every page tried, and a third faster
+        scale = OSD_DPI / dpi
+        image = np.asarray(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+        dpi = OSD_DPI
     found = detect_orientation(image, dpi=dpi)
     if found is None:
         return 0, 0.0
