@@ -158,9 +158,79 @@ class Context:
     league: str | None = None
     date: dt.date | None = None
     slots: list[Slot] = field(default_factory=list)
+    # The first day of a validity line ("valid 21.11.2026 to 23.11.2026"): the date of games listed
+    # before any date heading could be read (an OCR'd heading can come out as noise).
+    opening: dt.date | None = None
 
 
 # ---------------------------------------------------------------- geometry
+
+
+# OCR misreads in figures: "§", "$" and "S" for a 5, "O" for a 0, a rule's "|" or "]" stuck to a price,
+# the "h" of a "15h00" kick-off read as "n" (or doubled), specks read as "=" or "." stuck to a time. Only
+# OCR words (they carry a confidence) are repaired.
+_OCR_DIGITS = str.maketrans({"§": "5", "$": "5", "S": "5", "O": "0", "o": "0"})
+_OCR_ODDS = re.compile(r"[|\[\]]*(?P<odds>[\d§$SOo]{1,3}[.,][\d§$SOo]{2})[|\[\]]*")
+_OCR_TIME = re.compile(
+    r"[=.,~\u2014-]*(?P<h>\d{1,2})(?:h?n|nh?|hh)(?P<m>\d{2})[=.,~]*"
+    r"|[=.,~\u2014-]+(?P<h2>\d{1,2})(?P<sep>[:h])(?P<m2>\d{2})[=.,~]*"
+)
+# Characters OCR makes of a vertical rule: alone it is a column boundary, stuck to a word it is dropped
+# (and so is an underscore: a rule under the word).
+_RULE_CHARS = "|[]¦"
+# An "i", "l" or "I" after a digit, or between a letter and a digit, is a 1: "Suni6Aug", "Sun 1iJan".
+_OCR_ONE = re.compile(r"(?<=\d)[iIl]|(?<=[^\W\d_])[iIl](?=\d)")
+
+
+def _repair(word: Word) -> Word:
+    """An OCR word that misreads a price or a kick-off time as it should read; other words as they are."""
+    if word.confidence is None:
+        return word
+    odds = _OCR_ODDS.fullmatch(word.text)
+    if odds and any(c.isdigit() for c in odds["odds"]):
+        return word._replace(text=odds["odds"].translate(_OCR_DIGITS))
+    time = _OCR_TIME.fullmatch(word.text)
+    if time:
+        if time["h"]:
+            return word._replace(text=f"{time['h']}h{time['m']}")
+        return word._replace(text=f"{time['h2']}{time['sep']}{time['m2']}")
+    text = _OCR_ONE.sub("1", word.text)
+    if not _is_rule(text):
+        text = text.strip(_RULE_CHARS + "_") or text
+    return word._replace(text=text) if text != word.text else word
+
+
+def _is_rule(text: str) -> bool:
+    """A word that is only a table's vertical rule as OCR reads it ("|", "[", "]")."""
+    return bool(text) and not text.strip(_RULE_CHARS)
+
+
+def _level(words: list[Word]) -> list[Word]:
+    """``words`` with the page's tilt taken out of their heights, so a printed row lies level.
+
+    A scan fed in a degree askew has its OCR words boxed where they are on the page: across a 500 pt
+    table a row then climbs or drops some 9 pt, about a row's pitch, and rows grouped by height run
+    into each other. The tilt is the median slope of the lines the words came in (a Word's block and
+    line: Tesseract's lines follow the print); each word moves up or down by it, at its centre.
+    Text-layer lines are level, and come back as they are.
+    """
+    lines: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    slopes = []
+    for line in lines.values():
+        first, last = min(line, key=lambda w: w.x0), max(line, key=lambda w: w.x1)
+        run = (last.x0 + last.x1 - first.x0 - first.x1) / 2
+        if run >= 50.0:  # points: long enough for a word's height to tell little about the slope
+            slopes.append((last.y0 + last.y1 - first.y0 - first.y1) / 2 / run)
+    slope = median(slopes) if len(slopes) >= 3 else 0.0
+    if abs(slope) < 0.002:  # under 0.1 degree: a few tenths of a point across the page
+        return words
+    out = []
+    for w in words:
+        dy = slope * (w.x0 + w.x1) / 2
+        out.append(w._replace(y0=w.y0 - dy, y1=w.y1 - dy))
+    return out
 
 
 def _rows(words: Iterable[Word]) -> list[Row]:
@@ -184,18 +254,32 @@ def _rows(words: Iterable[Word]) -> list[Row]:
 
 def _cells(row: Row, *, odds_alone: bool = True) -> list[Cell]:
     """A row split into cells at gaps wider than a few spaces; odds stand alone (but not in headers,
-    where "Under 2.5" is one label)."""
-    height = median(w.y1 - w.y0 for w in row.words)
-    gap = max(4.0, 0.5 * height)
+    where "Under 2.5" is one label).
+
+    A few spaces: half the row's word height, or one and a half of its characters' width, whichever is
+    wider. The height alone does not do for OCR words, whose boxes hug the ink (a word in capitals
+    and figures is about 0.65 of the type size high, against about 1.1 for a text layer's box): in a
+    monospaced type a space is 0.6 of the size, so "Le Havre" would be two cells. Characters are 0.45
+    to 0.6 of the size wide, a space 0.25 to 0.6, and columns stand at least a size or so apart.
+    """
+    words = [w for w in row.words if not _is_rule(w.text)] or row.words
+    height = median(w.y1 - w.y0 for w in words)
+    char = median((w.x1 - w.x0) / len(w.text) for w in words)
+    gap = max(4.0, 0.5 * height, 1.5 * char)
     cells: list[list[Word]] = []
+    rule = False  # a vertical rule read as a word ("|") ends the cell before it
     for w in row.words:
+        if _is_rule(w.text):
+            rule = True
+            continue
         # A dash joins by distance like a word: "ENGLAND - CHAMPIONSHIP" is one cell, a "-" odds is not.
         alone = odds_alone and parse_odds(w.text) is not None
         previous_alone = odds_alone and bool(cells) and _stands_alone(cells[-1])
-        if cells and not alone and not previous_alone and w.x0 - cells[-1][-1].x1 <= gap:
+        if cells and not rule and not alone and not previous_alone and w.x0 - cells[-1][-1].x1 <= gap:
             cells[-1].append(w)
         else:
             cells.append([w])
+        rule = False
     return [Cell(tuple(c)) for c in cells]
 
 
@@ -362,9 +446,36 @@ class _RowParts:
     league: str | None = None
 
 
+def _undotted(cells: list[Cell]) -> list[Cell]:
+    """OCR'd prices with a lost or misread decimal point put back, by where they stand.
+
+    "7.91" read as "791", "2:54" or "5, 32": such a cell of OCR words is a price when it follows a
+    price in the row, or (a three-digit "791") when it comes right after the team names and before a
+    price: the first of the odds. Event codes and kick-off times stand before the teams, or before the
+    odds only when the odds come first.
+    """
+    out = list(cells)
+    for i, cell in enumerate(cells):
+        if any(w.confidence is None for w in cell.words):
+            continue  # a text layer's words are as printed
+        text = cell.text
+        digits = re.fullmatch(r"(\d)(\d{2})", text) or re.fullmatch(r"(\d{1,2})(?:[:;]|[.,] )(\d{2})", text)
+        if digits is None:
+            continue
+        before = out[i - 1].text if i > 0 else ""
+        after = cells[i + 1].text if i + 1 < len(cells) else ""
+        priced_before = parse_odds(before) is not None or is_missing(before)
+        priced_after = parse_odds(after) is not None or is_missing(after)
+        after_teams = _is_team_text(before) and not find_dates(before) and match_league(before) is None
+        if priced_before or (len(text) == 3 and priced_after and after_teams):
+            word = cell.words[0]._replace(text=f"{digits[1]}.{digits[2]}", x1=cell.words[-1].x1)
+            out[i] = Cell((word,))
+    return out
+
+
 def _parts(row: Row) -> _RowParts:
     parts = _RowParts()
-    cells = _cells(row)
+    cells = _undotted(_cells(row))
     for i, cell in enumerate(cells):
         text = cell.text
         if parse_odds(text) is not None:
@@ -455,7 +566,7 @@ def _game(
     teams = _teams(parts.teams, league)
     if teams is None:
         return None
-    date = ctx.date
+    date = ctx.date or ctx.opening
     if parts.dates:
         year, month, day, weekday = parts.dates[0]
         date = to_date(DateMatch(year, month, day, weekday, 0, 0), anchors=anchors, today=today)
@@ -507,6 +618,8 @@ def _heading(row: Row, ctx: Context, anchors: list[dt.date], today: dt.date) -> 
     if dates and len(dates) == 1 and (league is not None or len(rest.split()) <= 1):
         d = dates[0]
         ctx.date = to_date(d, anchors=anchors, today=today)
+    elif len(dates) == 2 and ctx.opening is None and dates[0].year is not None:
+        ctx.opening = to_date(dates[0], anchors=anchors, today=today)
 
 
 def extract_games(pages: list[Page], *, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -516,7 +629,7 @@ def extract_games(pages: list[Page], *, today: dt.date | None = None) -> list[di
     for page in pages:
         if not page.words:
             continue
-        for words in _split_columns(list(page.words), page.width):
+        for words in _split_columns(_level([_repair(w) for w in page.words]), page.width):
             blocks.append((page.page, _rows(words)))
     anchors = _anchors(r for _, rows in blocks for r in rows)
     ctx = Context()

@@ -31,8 +31,10 @@ _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
 )
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
-_WD = r"(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
-_MON = r"(?P<mon>[a-z]{3,9})\.?"
+# Spaces inside a date are optional: OCR of small type drops them ("Sun16Aug"). A month name must end
+# its word, so "05 Mainz" is no 5 May.
+_WD = r"(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*"
+_MON = r"(?P<mon>[a-z]{3,9})\b\.?"
 _DATE_PATTERNS = (
     # 2026-11-22
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
@@ -45,7 +47,7 @@ _DATE_PATTERNS = (
     re.compile(rf"(?:{_WD})?(?<![\d.:,])(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?!\d)"),
     # Saturday 21 November 2026, Sun 22 Nov, 22 Nov 2026, 22nd November
     re.compile(
-        rf"(?:{_WD})?(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MON}(?:,?\s+(?P<y>(?:19|20)\d{{2}})(?!\d))?(?![\d:])"
+        rf"(?:{_WD})?(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s*{_MON}(?:,?\s+(?P<y>(?:19|20)\d{{2}})(?!\d))?(?![\d:])"
     ),
     # November 21, 2026 / Sun, Nov 22
     re.compile(
