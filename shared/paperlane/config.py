@@ -65,6 +65,16 @@ class PipelineSettings(StoreSettings, LimitSettings):
     default_profile: str = Field(alias="DEFAULT_PROFILE", default="generic")
 
 
+class FetchSettings(PipelineSettings):
+    """The scheduled downloader (paperlane.fetch): sources in the records table, PDFs into inbox/."""
+
+    # Sources and the links they hold may name this machine (http://127.0.0.1/...) only on the local
+    # stack, which sets this; everywhere else the SSRF guard of paperlane.notify.webhooks applies.
+    fetch_allow_loopback: bool = Field(alias="FETCH_ALLOW_LOOPBACK", default=False)
+    # Per request (connect, read, write, pool); each file is also capped at MAX_FILE_BYTES.
+    fetch_timeout_seconds: float = Field(alias="FETCH_TIMEOUT_SECONDS", default=30.0, gt=0, le=300)
+
+
 class OcrSettings(StoreSettings):
     ocr_languages: str = Field(alias="OCR_LANGUAGES", default="eng", pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")
     ocr_dpi: int = Field(alias="OCR_DPI", default=300, ge=72, le=600)
@@ -108,6 +118,10 @@ class ApiSettings(PipelineSettings, AuthSettings):
     s3_public_endpoint: str = Field(alias="S3_PUBLIC_ENDPOINT", default="")
     # Webhooks may target loopback only on the local stack (SSRF: see paperlane.notify.webhooks).
     webhook_allow_loopback: bool = Field(alias="WEBHOOK_ALLOW_LOOPBACK", default=False)
+    # Scheduled download sources may point at this machine only on the local stack (paperlane.fetch).
+    fetch_allow_loopback: bool = Field(alias="FETCH_ALLOW_LOOPBACK", default=False)
+    # The downloader function that POST /api/v1/sources/{source_id}/fetch starts (from the template).
+    fetch_function_name: str = Field(alias="FETCH_FUNCTION_NAME", default="")
 
 
 S = TypeVar("S", bound=_EnvModel)

@@ -56,6 +56,13 @@ ROUTES: dict[tuple[str, str], Permission | Public] = {
     ("GET", "/api/v1/profiles/{name}"): Permission.JOBS_READ,
     ("POST", "/api/v1/profiles"): Permission.PROFILES_MANAGE,
     ("DELETE", "/api/v1/profiles/{name}"): Permission.PROFILES_MANAGE,
+    # Scheduled download sources (paperlane.fetch): admins only, like other configuration.
+    ("POST", "/api/v1/sources"): Permission.SOURCES_MANAGE,
+    ("GET", "/api/v1/sources"): Permission.SOURCES_MANAGE,
+    ("GET", "/api/v1/sources/{source_id}"): Permission.SOURCES_MANAGE,
+    ("PATCH", "/api/v1/sources/{source_id}"): Permission.SOURCES_MANAGE,
+    ("DELETE", "/api/v1/sources/{source_id}"): Permission.SOURCES_MANAGE,
+    ("POST", "/api/v1/sources/{source_id}/fetch"): Permission.SOURCES_MANAGE,
     ("GET", "/api/v1/export/excel"): Permission.EXPORT,
     ("GET", "/api/v1/export/csv"): Permission.EXPORT,
     ("GET", "/api/v1/export/json"): Permission.EXPORT,

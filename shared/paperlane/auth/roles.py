@@ -23,6 +23,7 @@ class Permission(StrEnum):
     USERS_MANAGE = "users:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
     PROFILES_MANAGE = "profiles:manage"
+    SOURCES_MANAGE = "sources:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

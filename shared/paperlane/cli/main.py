@@ -1,5 +1,5 @@
 """The `paperlane` command: `serve` (the local stack over HTTP), `process` (files -> JSON or Excel),
-`users create` and `auth rotate-key`."""
+`users create`, `auth rotate-key`, `export` and `fetch` (run download sources now)."""
 
 from __future__ import annotations
 
@@ -101,9 +101,10 @@ def _parser() -> argparse.ArgumentParser:
         "--keys-file", type=Path, default=None, help="Local key file (default $PAPERLANE_HOME/jwt-keys.json)"
     )
 
-    from paperlane.cli import export
+    from paperlane.cli import export, fetch
 
     export.add_parser(sub)
+    fetch.add_parser(sub)
     return parser
 
 
@@ -155,6 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from paperlane.cli.accounts import rotate_key
 
         return rotate_key(secret_id=args.secret_id, keys_file=args.keys_file)
+    if args.command == "fetch":
+        from paperlane.cli.fetch import fetch_now
+
+        if args.timeout <= 0:
+            parser.error("--timeout must be positive")
+        return fetch_now(args.source_ids, api=args.api, timeout=args.timeout)
 
     from paperlane import profiles
     from paperlane.errors import InvalidRequest, PaperlaneError
@@ -162,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         files = _expand(args.files)
         profiles.get(args.profile)
+        options = profiles.check_options(args.profile, _options(args.option))
+    except ValueError as exc:
+        parser.error(str(exc))
     except FileNotFoundError as exc:
         parser.error(f"no such file or folder: {exc}")
     except InvalidRequest as exc:
@@ -169,9 +179,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not files:
         parser.error("no PDF files found in the given folders")
     if args.timeout <= 0:
-        options = profiles.check_options(args.profile, _options(args.option))
-    except ValueError as exc:
-        parser.error(str(exc))
         parser.error("--timeout must be positive")
 
     if args.command == "export":
@@ -215,8 +222,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
 def _options(pairs: list[str]) -> dict[str, Any]:
     """--option NAME=VALUE pairs; a VALUE that parses as JSON (true, 1.3, "x") is taken as such."""
     options: dict[str, Any] = {}
@@ -231,3 +236,5 @@ def _options(pairs: list[str]) -> dict[str, Any]:
     return options
 
 
+if __name__ == "__main__":
+    raise SystemExit(main())

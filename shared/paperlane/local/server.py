@@ -10,12 +10,25 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from paperlane.api import aliases, auth, documents, export, games, profiles, reports, status, upload, webhooks
+from paperlane.api import (
+    aliases,
+    auth,
+    documents,
+    export,
+    games,
+    profiles,
+    reports,
+    sources,
+    status,
+    upload,
+    webhooks,
+)
 from paperlane.api.app import create_app
 from paperlane.auth.factory import auth_service
 from paperlane.config import AuthSettings, PipelineSettings
 from paperlane.local.inbox import InboxMirror
 from paperlane.local.live import mount_live
+from paperlane.local.schedules import Scheduler
 from paperlane.local.stack import LocalStack
 from paperlane.pipeline.context import stores
 
@@ -33,6 +46,7 @@ def build_app(stack: LocalStack) -> FastAPI:
         profiles.router,
         export.router,
         webhooks.router,
+        sources.router,
         environment=stack.api_environment(),
         docs=True,
     )
@@ -64,6 +78,8 @@ def local_services(
     stack = LocalStack(parameters=parameters, host=host, endpoint_port=s3_port, overrides=overrides)
     stack.start()
     mirror = None
+    # moto keeps EventBridge schedules without firing them: the scheduled downloader runs from here.
+    scheduler = Scheduler(stack.schedules).start()
     try:
         if inbox is not None:
             settings = PipelineSettings.model_validate(stack.api_environment())
@@ -78,6 +94,7 @@ def local_services(
             admin_password=password,
         )
     finally:
+        scheduler.stop()
         if mirror:
             mirror.stop()
         stack.stop()

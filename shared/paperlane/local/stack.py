@@ -16,6 +16,7 @@ from typing import Any
 
 from paperlane import aws
 from paperlane.local.lambda_runtime import InProcessLambdas, LocalFunction, install, uninstall
+from paperlane.local.schedules import Schedule
 from paperlane.local.template import ACCOUNT, Template
 from paperlane.local.workers import WorkerPool
 from paperlane.pipeline import context
@@ -60,9 +61,13 @@ class LocalStack:
             "WEBHOOK_CACHE_SECONDS": "0",
             # Webhook receivers on this machine are fine here (and only here).
             "WEBHOOK_ALLOW_LOOPBACK": "true",
+            # So are download sources (paperlane.fetch): a page served on this machine.
+            "FETCH_ALLOW_LOOPBACK": "true",
             **(overrides or {}),
         }
         self._pool: WorkerPool | None = None
+        # Schedule events of the functions: moto never fires them; `paperlane serve` does (local.schedules).
+        self.schedules: list[Schedule] = []
         self.lambdas = InProcessLambdas()
         self._mock: Any = None
         self._server: Any = None
@@ -303,6 +308,9 @@ class LocalStack:
                 StartingPosition="LATEST",
                 BatchSize=int(props.get("BatchSize", 100)),
             )
+        elif event["Type"] == "Schedule" and props.get("Enabled", True) not in (False, "false"):
+            rule = f"{function_name}-schedule"
+            self.schedules.append(Schedule(function_name, str(props["Schedule"]), rule, self.region))
         # Api events: the local API mounts the routers itself (paperlane.api.local_app).
 
     def _state_machine(self, logical_id: str) -> None:

@@ -13,6 +13,7 @@ from paperlane.storage.documents import DocumentStore
 from paperlane.storage.jobs import JobRepository
 from paperlane.storage.profiles import ProfileRepository
 from paperlane.storage.records import RecordRepository
+from paperlane.storage.sources import SourceRepository
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
@@ -25,6 +26,7 @@ class Stores:
     records: RecordRepository
     profiles: ProfileRepository
     aliases: AliasRepository
+    sources: SourceRepository
 
     @property
     def sfn(self) -> SFNClient:
@@ -39,6 +41,7 @@ def _stores(bucket: str, jobs_table: str, records_table: str) -> Stores:
         records=RecordRepository(aws.dynamodb(), records_table),
         profiles=ProfileRepository(aws.dynamodb(), records_table),
         aliases=AliasRepository(aws.dynamodb(), records_table),
+        sources=SourceRepository(aws.dynamodb(), records_table),
     )
 
 

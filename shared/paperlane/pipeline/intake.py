@@ -21,6 +21,9 @@ from paperlane.pipeline import submission
 from paperlane.pipeline.context import Stores
 from paperlane.storage.documents import INBOX
 
+# inbox/<profile>/web/<source_id>/...: files the scheduled downloader stored (paperlane.fetch.run).
+WEB_FOLDER = "web"
+
 
 class S3ObjectCreated(BaseModel):
     """The part of an EventBridge "Object Created" event intake needs."""
@@ -45,6 +48,7 @@ class InboxKey(BaseModel):
 
     - ``inbox/<job_id>/<file>``: stored by the upload API, whose job already exists;
     - ``inbox/<profile>/<batch_id>/<file>``: a presigned POST upload (the batch holds owner and priority);
+    - ``inbox/<profile>/web/<source_id>/.../<file>``: the scheduled downloader (paperlane.fetch);
     - ``inbox/<profile>/<file>`` or ``inbox/<file>``: the drop folder.
     """
 
@@ -52,6 +56,7 @@ class InboxKey(BaseModel):
     profile: str | None = None
     batch_id: str | None = None
     filename: str
+    origin: str = "inbox"
 
     @classmethod
     def parse(cls, key: str) -> InboxKey:
@@ -63,6 +68,9 @@ class InboxKey(BaseModel):
         if len(folders) > 1 and ids.is_batch_id(folders[1]):
             # A presigned upload. Its batch is what counts (custom profiles included); see accept().
             return cls(profile=folders[0], batch_id=folders[1], filename=filename)
+        if len(folders) > 2 and folders[1] == WEB_FOLDER:
+            # The downloader checked the profile (custom ones included) when the source was saved.
+            return cls(profile=folders[0], filename=filename, origin="download")
         profile = folders[0] if folders and folders[0] in profiles.names() else None
         return cls(profile=profile, filename=filename)
 
@@ -85,6 +93,8 @@ def accept(stores: Stores, settings: PipelineSettings, obj: S3ObjectCreated) -> 
         return None
     batch = stores.jobs.find_batch(where.batch_id) if where.batch_id else None
     named = where.profile if where.profile in profiles.names() else None
+    if named is None and where.origin == "download" and where.profile:
+        named = where.profile if stores.profiles.get(where.profile) is not None else None
     profile = (batch.profile if batch else None) or named or settings.default_profile
     if size > settings.max_file_bytes:
         # Never read a file we would refuse: its id comes from its key and size instead of its content.
@@ -102,7 +112,7 @@ def accept(stores: Stores, settings: PipelineSettings, obj: S3ObjectCreated) -> 
         priority=batch.priority if batch else 2,
         batch_id=batch.batch_id if batch else None,
         owner=batch.owner if batch else None,
-        origin="presigned" if batch else "inbox",
+        origin="presigned" if batch else where.origin,
     )
     if not stores.jobs.create(job):
         existing = stores.jobs.get(job_id)
