@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 import cv2
+import numpy as np
 import pymupdf
 import pytest
 
@@ -345,3 +346,22 @@ def test_an_encrypted_scan_is_read_with_its_password() -> None:
     result = ocr_page(data, 1, width=A4[0], height=A4[1], password="open-sesame")
 
     assert recall(TEXT.split(), result.page.words) >= 0.9
+
+
+def test_lines_read_apart_in_one_call_map_back_to_where_they_stand() -> None:
+    from paperlane.ocr import geometry
+    from paperlane.ocr.tesseract import ocr_lines
+
+    page = np.full((1200, 1600), 255, dtype=np.uint8)
+    cv2.putText(page, "29/03", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    cv2.putText(page, "Premier League", (700, 900), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    to_page = geometry.scaling(0.24, 0.24)  # 300 dpi
+    words = ocr_lines(
+        page, [(95, 160, 230, 205), (695, 860, 1030, 905)], page_width=384, page_height=288, to_page=to_page
+    )
+    found = {w.text: w for w in words}
+    assert {"29/03", "Premier", "League"} <= set(found)
+    assert found["29/03"].block == 0 and found["League"].block == 1
+    # Boxes are on the page, in points, where the lines were drawn.
+    assert 20 < found["29/03"].x0 < 28 and 36 < found["29/03"].y0 < 42
+    assert 166 < found["Premier"].x0 < 172 and 204 < found["Premier"].y0 < 212

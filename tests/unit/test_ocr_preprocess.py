@@ -249,3 +249,32 @@ def test_quarter_turn_maps_match_numpy() -> None:
         ys, xs = np.nonzero(turned)
         x, y, _ = geometry.quarter_turns(k, 50, 30) @ np.array([40.5, 5.5, 1.0])  # the pixel's centre
         assert (xs[0] + 0.5, ys[0] + 0.5) == pytest.approx((x, y))
+
+
+def test_ruled_share_counts_the_rows_of_a_grid_whose_cells_have_only_short_vertical_rules() -> None:
+    # A coupon grid: long horizontal rules a row apart, vertical rules only one row high (each row
+    # drawn as its own boxes), so no long vertical rule joins them into one table.
+    page = np.full((3508, 2480), 255, dtype=np.uint8)
+    for row in range(12):
+        top = 400 + row * 60
+        cv2.line(page, (200, top), (2200, top), 0, 3)
+        for x in range(200, 2201, 250):
+            cv2.line(page, (x, top), (x, top + 60), 0, 3)
+        cv2.putText(
+            page, f"12:30  2.{row}5  3.10  Home{row}", (220, top + 45), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3
+        )
+    cv2.line(page, (200, 400 + 12 * 60), (2200, 400 + 12 * 60), 0, 3)
+    assert preprocess.ruled_share(preprocess.binarize(page), dpi=300) > 0.9
+
+
+def test_text_lines_group_glyph_boxes_into_runs_and_split_at_column_gaps() -> None:
+    # Two words on one line 20 px glyphs apart, a lone column 400 px further, a second line below.
+    boxes = np.array(
+        [[x, 100, x + 18, 130] for x in range(100, 220, 20)]
+        + [[x, 102, x + 18, 131] for x in range(700, 760, 20)]
+        + [[x, 300, x + 18, 330] for x in range(100, 160, 20)]
+        + [[1500, 600, 1518, 630]],  # a single glyph: no run
+        dtype=np.float64,
+    )
+    assert preprocess.text_lines(boxes) == [(100, 100, 218, 130), (700, 102, 758, 131), (100, 300, 158, 330)]
+    assert preprocess.text_lines(np.zeros((0, 4))) == []

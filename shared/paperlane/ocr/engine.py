@@ -27,13 +27,14 @@ import time
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
 from paperlane.ocr import geometry, preprocess, selection
 from paperlane.ocr.geometry import Affine
 from paperlane.ocr.layout import join_words, mean_confidence
 from paperlane.ocr.render import GrayImage, render_page
-from paperlane.ocr.tesseract import check_languages, ocr_image
+from paperlane.ocr.tesseract import check_languages, ocr_image, ocr_lines
 from paperlane.pages import Page, Word
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ MAX_UNREAD_SHARE = 0.06
 # Words of the read not kept that are added where the kept one read nothing (``_with_missed_words``)
 # need at least this confidence: below it they are mostly a rule or speckle read as text.
 MIN_MISSED_CONFIDENCE = 60.0
+# Runs of at least this many glyphs outside every word are read again (``_missed_lines``), at most
+# this many runs a page (a page of drawings or speckle could make hundreds).
+MIN_MISSED_GLYPHS = 2
+MAX_MISSED_LINES = 40
 # A word that carries text: at least one letter or digit (see ``_Read.score``).
 _CONTENT = re.compile(r"[^\W_]")
 
@@ -107,25 +112,40 @@ class _Read(NamedTuple):
         return sum(w.confidence or 0.0 for w in self.words if _CONTENT.search(w.text))
 
 
-def _unread_share(read: _Read, binary: GrayImage, *, dpi: int) -> float:
-    """Share of the ink of ``binary``'s glyphs (``preprocess.text_glyphs``) outside ``read``'s words.
-
-    ``binary`` is ``read.image`` binarised; glyph centres go to the page through ``read.to_page`` and
-    count as read when inside a word's box, give or take half a millimetre.
-    """
-    centres, areas = preprocess.text_glyphs(binary, dpi=dpi)
-    if not len(areas):
-        return 0.0
-    points = read.to_page @ np.vstack([centres.T + 0.5, np.ones(len(areas))])  # pixel centres
+def _unread(read: _Read, glyphs: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Which of ``glyphs`` (pixel boxes on ``read.image``, ``preprocess.glyph_boxes``) lie outside
+    every word of ``read``: their centres go to the page through ``read.to_page`` and count as read
+    when inside a word's box, give or take half a millimetre."""
+    centres = np.vstack([(glyphs[:, 0] + glyphs[:, 2]) / 2, (glyphs[:, 1] + glyphs[:, 3]) / 2])
+    points = read.to_page @ np.vstack([centres, np.ones(len(glyphs))])
     xs, ys = points[0][:, None], points[1][:, None]
     slack = 72 / 25.4 / 2
     boxes = np.array([(w.x0, w.y0, w.x1, w.y1) for w in read.words], dtype=np.float64).reshape(-1, 4)
-    inside = np.zeros(len(areas), dtype=bool)
+    inside = np.zeros(len(glyphs), dtype=bool)
     for start in range(0, len(boxes), 256):  # glyphs x words at once, a slice of the words at a time
         x0, y0, x1, y1 = (boxes[start : start + 256, i][None, :] for i in range(4))
         hit = (xs >= x0 - slack) & (xs <= x1 + slack) & (ys >= y0 - slack) & (ys <= y1 + slack)
         inside |= hit.any(axis=1)
-    return float(areas[~inside].sum() / areas.sum())
+    return np.asarray(~inside)
+
+
+def _unread_share(read: _Read, binary: GrayImage, *, dpi: int) -> float:
+    """Share of the ink of ``binary``'s glyphs (``preprocess.glyph_boxes``) outside ``read``'s words;
+    ``binary`` is ``read.image`` binarised."""
+    glyphs, areas = preprocess.glyph_boxes(binary, dpi=dpi)
+    if not len(areas):
+        return 0.0
+    return float(areas[_unread(read, glyphs)].sum() / areas.sum())
+
+
+def _missed_lines(read: _Read, *, dpi: int) -> list[tuple[int, int, int, int]]:
+    """Runs of glyphs on one line (pixel boxes on ``read.image``) that no word of ``read`` covers: text
+    Tesseract's layout analysis dropped, such as a short heading on a shaded band between two rules."""
+    glyphs, areas = preprocess.glyph_boxes(read.binary, dpi=dpi)
+    if not len(areas):
+        return []
+    lines = preprocess.text_lines(glyphs[_unread(read, glyphs)], min_glyphs=MIN_MISSED_GLYPHS)
+    return lines[:MAX_MISSED_LINES]
 
 
 def _with_missed_words(words: list[Word], others: list[Word]) -> list[Word]:
@@ -268,6 +288,21 @@ def ocr_page(
         )
         kept, spare = (other, best) if other_kept else (best, other)
         best = kept._replace(words=_with_missed_words(kept.words, spare.words))
+
+    # Lines no read covered (a heading on a shaded band, a lone figure) are cut out and read once more,
+    # all in one call; their words join where the page has none.
+    missed = _missed_lines(best, dpi=dpi)
+    if missed:
+        cut_from = (
+            preprocess.remove_ruling_lines(best.binary, dpi=dpi)
+            if best.table and not other_kept
+            else preprocess.flatten_background(best.image)
+        )
+        found = ocr_lines(
+            cut_from, missed, page_width=width, page_height=height, to_page=best.to_page, languages=languages
+        )
+        logger.info("page %d: %d lines unread, %d words read on them", page_number, len(missed), len(found))
+        best = best._replace(words=_with_missed_words(best.words, found))
 
     words = best.words
     page = Page(

@@ -33,10 +33,12 @@ from paperlane.profiles.football.parse import (
     find_dates,
     find_times,
     is_missing,
+    parse_month,
     parse_odds,
     to_date,
 )
 from paperlane.profiles.football.teams import TeamMatch, normalize
+from paperlane.profiles.football.text import fold
 
 # Market keys, in the order the contract lists them.
 MARKETS: dict[str, tuple[str, ...]] = {
@@ -170,16 +172,31 @@ class Context:
 # the "h" of a "15h00" kick-off read as "n" (or doubled), specks read as "=" or "." stuck to a time. Only
 # OCR words (they carry a confidence) are repaired.
 _OCR_DIGITS = str.maketrans({"§": "5", "$": "5", "S": "5", "O": "0", "o": "0"})
-_OCR_ODDS = re.compile(r"[|\[\]]*(?P<odds>[\d§$SOo]{1,3}[.,][\d§$SOo]{2})[|\[\]]*")
+# A rule or a speck beside a price reads as a bracket, a brace or a quote: "4,26}", "[1.90", or a
+# curly quote before it.
+_STUCK = "|[]{}()'`\u2018\u2019\u201c\u201d"
+_OCR_ODDS = re.compile(
+    rf"[{re.escape(_STUCK)}]*(?P<odds>[\d§$SOo]{{1,3}}[.,][\d§$SOo]{{2}})[{re.escape(_STUCK)}]*"
+)
+# A price with a speck after it read as a point: "5.57.".
+_OCR_DOTTED = re.compile(r"(?P<i>\d{1,2})[.,](?P<f>\d{2})\.")
+# Three figures with a lookalike among them and no point ("$32"): the decimal point may follow
+# (``_undotted`` decides by where the cell stands).
+_OCR_FIGURES = re.compile(rf"[{re.escape(_STUCK)}]*(?P<figures>[\d§$SO]{{3}})[{re.escape(_STUCK)}]*")
+# Figures of a kick-off time may come out as lookalike letters too: "16h1S", "11hOO", "1Sh00".
+_T = r"[\dSOo]"
 _OCR_TIME = re.compile(
-    r"[=.,~\u2014-]*(?P<h>\d{1,2})(?:h?n|nh?|hh)(?P<m>\d{2})[=.,~]*"
-    r"|[=.,~\u2014-]+(?P<h2>\d{1,2})(?P<sep>[:h])(?P<m2>\d{2})[=.,~]*"
+    rf"[=.,~\u2014-]*(?P<h>{_T}{{1,2}})(?:h?n|nh?|hh)(?P<m>{_T}{{2}})[=.,~]*"
+    rf"|[=.,~\u2014-]+(?P<h2>{_T}{{1,2}})(?P<sep>[:h])(?P<m2>{_T}{{2}})[=.,~]*"
+    rf"|(?P<h3>{_T}{{1,2}})(?P<sep3>h)(?P<m3>{_T}{{2}})"
 )
 # Characters OCR makes of a vertical rule: alone it is a column boundary, stuck to a word it is dropped
 # (and so is an underscore: a rule under the word).
 _RULE_CHARS = "|[]¦"
 # An "i", "l" or "I" after a digit, or between a letter and a digit, is a 1: "Suni6Aug", "Sun 1iJan".
 _OCR_ONE = re.compile(r"(?<=\d)[iIl]|(?<=[^\W\d_])[iIl](?=\d)")
+# A day-first date whose dots came out as commas: "24.02,2026".
+_OCR_DATE = re.compile(r"(?P<d>\d{1,2})[.,](?P<m>\d{1,2})[.,](?P<y>(?:19|20)\d{2})[.,]?")
 
 
 def _repair(word: Word) -> Word:
@@ -189,11 +206,24 @@ def _repair(word: Word) -> Word:
     odds = _OCR_ODDS.fullmatch(word.text)
     if odds and any(c.isdigit() for c in odds["odds"]):
         return word._replace(text=odds["odds"].translate(_OCR_DIGITS))
+    dotted = _OCR_DOTTED.fullmatch(word.text)
+    if dotted and int(dotted["f"]) > 12:  # "5.57.": no day.month. date (those end in a dot too)
+        return word._replace(text=f"{dotted['i']}.{dotted['f']}")
+    figures = _OCR_FIGURES.fullmatch(word.text)
+    if figures and sum(c.isdigit() for c in figures["figures"]) >= 2:
+        return word._replace(text=figures["figures"].translate(_OCR_DIGITS))
+    date = _OCR_DATE.fullmatch(word.text)
+    if date:
+        return word._replace(text=f"{date['d']}.{date['m']}.{date['y']}")
     time = _OCR_TIME.fullmatch(word.text)
-    if time:
+    if time and sum(c.isdigit() for c in time[0]) >= 2:
         if time["h"]:
-            return word._replace(text=f"{time['h']}h{time['m']}")
-        return word._replace(text=f"{time['h2']}{time['sep']}{time['m2']}")
+            text = f"{time['h']}h{time['m']}"
+        elif time["h2"]:
+            text = f"{time['h2']}{time['sep']}{time['m2']}"
+        else:
+            text = f"{time['h3']}h{time['m3']}"
+        return word._replace(text=text.translate(_OCR_DIGITS))
     text = _OCR_ONE.sub("1", word.text)
     if not _is_rule(text):
         text = text.strip(_RULE_CHARS + "_") or text
@@ -321,7 +351,21 @@ def _is_game_half(words: Sequence[Word], cut: float, *, left: bool) -> bool:
     """Whether one side of a candidate gutter is a game on its own (odds and teams, not just odds and a
     league or time column: that would be one wide coupon cut in two)."""
     side = [w for w in words if ((w.x0 + w.x1) / 2 < cut) == left]
-    return bool(side) and _is_game(_parts(Row(side)))
+    if not side:
+        return False
+    parts = _parts(Row(side))
+    # OCR makes letters of rules and specks ("rat", "tele"): sure of none, they are no team names.
+    named = any(_is_sure_name(w) for c in parts.teams for w in c.words)
+    return _is_game(parts) and named
+
+
+# OCR words below this confidence do not show that a side of a page holds team names (``_is_game_half``).
+MIN_NAME_CONFIDENCE = 50.0
+
+
+def _is_sure_name(word: Word) -> bool:
+    confident = word.confidence is None or word.confidence >= MIN_NAME_CONFIDENCE
+    return confident and len(_HAS_LETTER.findall(word.text)) >= 2
 
 
 # ---------------------------------------------------------------- headers
@@ -329,6 +373,8 @@ def _is_game_half(words: Sequence[Word], cut: float, *, left: bool) -> bool:
 
 def _label(text: str) -> tuple[str, str] | None:
     low = text.strip().lower()
+    if low in ("l", "i", "!"):  # a lone "1" column label as OCR misreads it; no label reads so
+        low = "1"
     if low in _LABELS:
         return _LABELS[low]
     compact = re.sub(r"\s+", "", low)
@@ -387,7 +433,7 @@ def _assign(odds: list[Cell], slots: list[Slot]) -> dict[Cell, Slot] | None:
 # ---------------------------------------------------------------- teams
 
 
-def _split_teams(words: Sequence[Word], league: str | None) -> tuple[str, str] | None:
+def _split_teams(words: Sequence[Word], league: str | None, ocr: bool = False) -> tuple[str, str] | None:
     """ "Home - Away" in one cell: try every separator and keep the split whose sides normalise best."""
     texts = [w.text for w in words]
     options: list[tuple[str, str]] = []
@@ -401,37 +447,43 @@ def _split_teams(words: Sequence[Word], league: str | None) -> tuple[str, str] |
             if m.start() > 0 and m.end() < len(joined):
                 options.append((joined[: m.start()], joined[m.end() :]))
     if options:
-        return max(options, key=lambda o: _pair_score(o[0], o[1], league))
+        return max(options, key=lambda o: _pair_score(o[0], o[1], league, ocr))
     # Two team columns printed too close together read as one cell: split where both sides are clubs.
     splits = [(" ".join(texts[:i]), " ".join(texts[i:])) for i in range(1, len(texts))]
-    known = [o for o in splits if _pair_score(o[0], o[1], league)[0] == 2]
-    return max(known, key=lambda o: _pair_score(o[0], o[1], league)) if known else None
+    known = [o for o in splits if _pair_score(o[0], o[1], league, ocr)[0] == 2]
+    return max(known, key=lambda o: _pair_score(o[0], o[1], league, ocr)) if known else None
 
 
-def _pair_score(home: str, away: str, league: str | None) -> tuple[int, float]:
-    a, b = normalize(home, league=league), normalize(away, league=league)
+def _pair_score(home: str, away: str, league: str | None, ocr: bool = False) -> tuple[int, float]:
+    a, b = normalize(home, league=league, ocr=ocr), normalize(away, league=league, ocr=ocr)
     return (int(a.matched) + int(b.matched), a.score + b.score)
 
 
 def _teams(cells: list[Cell], league: str | None) -> tuple[str, str] | None:
     if not cells:
         return None
+    ocr = _is_ocr(cells)
     candidates: list[tuple[str, str]] = []
     for a, b in itertools.pairwise(cells):
         candidates.append((a.text, b.text))
     for c in cells:
-        split = _split_teams(c.words, league)
+        split = _split_teams(c.words, league, ocr)
         if split:
             candidates.append(split)
     if not candidates:
         return None
     # Two team cells are the usual case; otherwise the pair that reads most like two known clubs.
-    if len(cells) == 2 and _split_teams(cells[0].words, league) is None:
+    if len(cells) == 2 and _split_teams(cells[0].words, league, ocr) is None:
         first = candidates[0]
-        best_known = max(_pair_score(h, a, league)[0] for h, a in candidates)
-        if _pair_score(first[0], first[1], league)[0] >= best_known:
+        best_known = max(_pair_score(h, a, league, ocr)[0] for h, a in candidates)
+        if _pair_score(first[0], first[1], league, ocr)[0] >= best_known:
             return first
-    return max(candidates, key=lambda c: _pair_score(c[0], c[1], league))
+    return max(candidates, key=lambda c: _pair_score(c[0], c[1], league, ocr))
+
+
+def _is_ocr(cells: Iterable[Cell]) -> bool:
+    """Whether the cells were read by OCR (their words carry a confidence) rather than a text layer."""
+    return any(w.confidence is not None for c in cells for w in c.words)
 
 
 # ---------------------------------------------------------------- rows
@@ -446,14 +498,16 @@ class _RowParts:
     league: str | None = None
 
 
-def _undotted(cells: list[Cell]) -> list[Cell]:
+def _undotted(cells: list[Cell], slots: Sequence[Slot] = ()) -> list[Cell]:
     """OCR'd prices with a lost or misread decimal point put back, by where they stand.
 
-    "7.91" read as "791", "2:54" or "5, 32": such a cell of OCR words is a price when it follows a
-    price in the row, or (a three-digit "791") when it comes right after the team names and before a
-    price: the first of the odds. Event codes and kick-off times stand before the teams, or before the
-    odds only when the odds come first.
+    "7.91" read as "791", "2:54" or "5, 32": such a cell of OCR words is a price when it stands in an
+    odds column of the header (``slots``), when it follows a price in the row, or when it comes right
+    after the team names and before a price: the first of the odds. Event codes and kick-off times
+    stand in columns of their own, before the teams, or before the odds only when the odds come first.
     """
+    xs = sorted(s.x for s in slots)
+    spacing = min((b - a for a, b in itertools.pairwise(xs)), default=40.0)
     out = list(cells)
     for i, cell in enumerate(cells):
         if any(w.confidence is None for w in cell.words):
@@ -467,15 +521,19 @@ def _undotted(cells: list[Cell]) -> list[Cell]:
         priced_before = parse_odds(before) is not None or is_missing(before)
         priced_after = parse_odds(after) is not None or is_missing(after)
         after_teams = _is_team_text(before) and not find_dates(before) and match_league(before) is None
-        if priced_before or (len(text) == 3 and priced_after and after_teams):
+        # Right after the teams and before a price, "791" or "1:25" is the first price: a kick-off
+        # time never stands there.
+        first_price = (len(text) == 3 or not text.isdigit()) and priced_after and after_teams
+        in_column = any(abs(x - cell.xc) <= max(4.0, 0.3 * spacing) for x in xs)
+        if priced_before or first_price or in_column:
             word = cell.words[0]._replace(text=f"{digits[1]}.{digits[2]}", x1=cell.words[-1].x1)
             out[i] = Cell((word,))
     return out
 
 
-def _parts(row: Row) -> _RowParts:
+def _parts(row: Row, slots: Sequence[Slot] = ()) -> _RowParts:
     parts = _RowParts()
-    cells = _undotted(_cells(row))
+    cells = _undotted(_cells(row), slots)
     for i, cell in enumerate(cells):
         text = cell.text
         if parse_odds(text) is not None:
@@ -498,6 +556,8 @@ def _parts(row: Row) -> _RowParts:
             parts.times.insert(0, t.value)
             rest = rest[: t.start] + " " + rest[t.end :]
         rest = " ".join(rest.split()).strip(" -|,")
+        if _is_ocr([cell]):
+            rest = _without_debris(rest)
         if not rest or rest.isdigit() or _WEEKDAY_WORDS.match(rest):
             continue  # a date/time cell, an event code or a lone weekday
         league = match_league(rest)
@@ -510,6 +570,27 @@ def _parts(row: Row) -> _RowParts:
     # Cells of one "Home - Away" separated by a lone dash cell merge back into one.
     parts.teams = _merge_separated(parts.teams)
     return parts
+
+
+# What OCR leaves before the team names of a row: a rule or a speck read as symbols ("=", "~—s",
+# "»="), and the event code with a speck stuck to it ("=9926").
+_DEBRIS_CHARS = "=~\u2014\u2013-»«.,:;_'`\u2018\u2019\u201c\u201d"
+
+
+def _without_debris(text: str) -> str:
+    """OCR'd cell text without the debris before its first name: leading words that are an event code
+    (three or more figures) or that carry at most one letter among symbols. "1." of "1. FC Köln" may
+    go too; the club is still found by the rest."""
+    tokens = text.split()
+    while len(tokens) > 1:
+        head = tokens[0]
+        bare = head.strip(_DEBRIS_CHARS)
+        code = bare.isdigit() and len(bare) >= 3
+        symbols = not head.isalnum() and len(_HAS_LETTER.findall(head)) <= 1
+        if not (code or symbols):
+            break
+        tokens.pop(0)
+    return " ".join(tokens)
 
 
 def _team_words(words: tuple[Word, ...], rest: str) -> tuple[Word, ...]:
@@ -585,7 +666,8 @@ def _game(
             return {"market_type": name, "odds": {k: got[k] for k in MARKETS[name]}}
         return None
 
-    home, away = (normalize(t.strip(), league=league) for t in teams)
+    ocr = _is_ocr(parts.teams)
+    home, away = (normalize(t.strip(), league=league, ocr=ocr) for t in teams)
     return {
         "league": league,
         "date": date.isoformat() if date else None,
@@ -605,7 +687,8 @@ def _game(
 def _heading(row: Row, ctx: Context, anchors: list[dt.date], today: dt.date) -> None:
     """A row without odds that names a league and/or a date moves the context on."""
     text = row.text
-    dates = find_dates(text)
+    ocr = any(w.confidence is not None for w in row.words)
+    dates = find_dates(_ocr_months(text) if ocr else text)
     rest = text
     for d in reversed(dates):
         rest = rest[: d.start] + " " + rest[d.end :]
@@ -614,12 +697,103 @@ def _heading(row: Row, ctx: Context, anchors: list[dt.date], today: dt.date) -> 
     if league is not None:
         ctx.league = league.name
     # A date heading is a date, maybe with its league; a sentence with a date in it
-    # ("valid 21.11.2026 to 23.11.2026") is not.
-    if dates and len(dates) == 1 and (league is not None or len(rest.split()) <= 1):
+    # ("valid 21.11.2026 to 23.11.2026") is not. Unsure OCR words without a figure do not count: on
+    # a shaded heading band they are mostly the shading read as letters ("ts BO", "ee eee").
+    noise = {w.text for w in row.words if w.confidence is not None and w.confidence < MIN_HEADING_CONFIDENCE}
+    words = [t for t in rest.split() if t not in noise or any(c.isdigit() for c in t)]
+    if dates and len(dates) == 1 and (league is not None or len(words) <= 1):
         d = dates[0]
         ctx.date = to_date(d, anchors=anchors, today=today)
     elif len(dates) == 2 and ctx.opening is None and dates[0].year is not None:
         ctx.opening = to_date(dates[0], anchors=anchors, today=today)
+    elif not dates:
+        day = _weekday_heading(_ocr_months(text) if ocr else text, anchors)
+        if day is not None:
+            ctx.date = day
+
+
+# OCR words of a heading row below this confidence are left out when telling a heading from a
+# sentence (see ``_heading``): the shaded bands of date headings read as 0-35, the letters on them 8-96.
+MIN_HEADING_CONFIDENCE = 40.0
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_WORDS = (
+    frozenset(_MONTH_ABBREVIATIONS)
+    | {"january", "february", "march", "april", "june"}
+    | {"july", "august", "september", "october", "november", "december"}
+)
+# Letters OCR takes for one another in small type ("Dee" for "Dec", "Fcb" for "Feb", "Ocl" for "Oct").
+_LOOKALIKES = {"e": "c", "c": "e", "a": "o", "o": "a", "u": "v", "v": "u", "n": "m", "m": "n"}
+_LOOKALIKES |= {"i": "l", "l": "it", "t": "fl", "f": "t", "g": "q", "q": "g", "b": "h", "h": "b"}
+# A three-letter word after a day number or a weekday: where a date's month stands.
+_MONTH_SPOT = re.compile(
+    r"(?:(?<![\d.:,])\d{1,2}(?:st|nd|rd|th)?\.?\s*|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)"
+    r"(?P<mon>[a-z]{3,9})\b"
+)
+_WEEKDAY_START = re.compile(
+    r"^\W*(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*(?P<d>\d{1,2})?(?:st|nd|rd|th)?\.?\s*(?P<rest>.*)$"
+)
+_WEEKDAY_NUMBERS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+# A weekday heading is placed among the coupon's dates only when they span at most this many days.
+MAX_WEEKDAY_SPAN_DAYS = 31
+
+
+def _ocr_months(text: str) -> str:
+    """OCR'd ``text`` (folded) with a misread month put right where a month must stand: "Sun13Dee"
+    reads "sun13dec". One lookalike letter at most ("dee" -> "dec"), and only when that reaches one
+    month: other words stay as they are."""
+    low = fold(text)
+
+    def fix(m: re.Match[str]) -> str:
+        word = m["mon"]
+        if word in _MONTH_ABBREVIATIONS or parse_month(word) is not None:
+            return m[0]
+        reached = {
+            word[:i] + other + word[i + 1 :]
+            for i, letter in enumerate(word)
+            for other in _LOOKALIKES.get(letter, "")
+        } & _MONTH_WORDS
+        if len(reached) != 1:
+            return m[0]
+        return m[0][: m.start("mon") - m.start()] + reached.pop()
+
+    return _WEEKDAY_SPOT.sub(_weekday_fix, _MONTH_SPOT.sub(fix, low))
+
+
+# A three-letter word before a day number and a month: where a date's weekday stands ("nue 10 nov").
+_WEEKDAY_SPOT = re.compile(r"\b(?P<wd>[a-z]{3})(?=\.?,?\s*\d{1,2}(?:st|nd|rd|th)?\.?\s*[a-z]{3})")
+
+
+def _weekday_fix(m: re.Match[str]) -> str:
+    """A misread weekday put right when one letter makes it one weekday only ("nue" -> "tue")."""
+    word = m["wd"]
+    if word in _WEEKDAY_NUMBERS:
+        return word
+    near = [d for d in _WEEKDAY_NUMBERS if sum(a != b for a, b in zip(d, word, strict=True)) == 1]
+    return near[0] if len(near) == 1 else word
+
+
+def _weekday_heading(text: str, anchors: list[dt.date]) -> dt.date | None:
+    """The date a heading means that prints a weekday, maybe a day number or a month, but no whole
+    date ("Saturday", "Sun 13", "Sat Dec", or a date OCR garbled after its weekday): the one day
+    among the coupon's dated days (its validity line) with that weekday, day and month, if there is
+    exactly one."""
+    m = _WEEKDAY_START.match(fold(text))
+    if m is None or not anchors:
+        return None
+    first, last = min(anchors), max(anchors)
+    if (last - first).days > MAX_WEEKDAY_SPAN_DAYS:
+        return None
+    month = parse_month(m["rest"].split()[0]) if m["rest"].split() else None
+    weekday = _WEEKDAY_NUMBERS[m["wd"]]
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    fits = [
+        d
+        for d in days
+        if d.weekday() == weekday
+        and (m["d"] is None or d.day == int(m["d"]))
+        and (month is None or d.month == month)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def extract_games(pages: list[Page], *, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -640,7 +814,7 @@ def extract_games(pages: list[Page], *, today: dt.date | None = None) -> list[di
             if slots is not None:
                 ctx.slots = slots
                 continue
-            parts = _parts(row)
+            parts = _parts(row, ctx.slots)
             if _is_game(parts):
                 game = _game(parts, ctx, page_no, anchors, today)
                 if game is not None:

@@ -77,7 +77,9 @@ class TimeMatch(NamedTuple):
     end: int
 
 
-def _month(word: str) -> int | None:
+def parse_month(word: str) -> int | None:
+    """The month a (folded) word names: at least three letters of a month's name in one of the
+    coupons' languages."""
     if len(word) < 3:
         return None
     for number, spellings in enumerate(_MONTH_NAMES, start=1):
@@ -96,7 +98,7 @@ def find_dates(text: str) -> list[DateMatch]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             parts = m.groupdict()
-            month = _month(parts["mon"]) if parts.get("mon") else int(parts["m"])
+            month = parse_month(parts["mon"]) if parts.get("mon") else int(parts["m"])
             if month is None:
                 continue
             day = int(parts["d"])

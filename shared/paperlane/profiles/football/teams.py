@@ -115,6 +115,43 @@ def _fuzzy(k: str, league: str | None) -> tuple[Club, float] | None:
     return ordered[0][2], ordered[0][1]
 
 
+# Letters OCR takes for one another in the small type of coupons, each class written as its first
+# letter: round letters ("Köln" read "Kdin" or "Kéin", "Barça" "Barga", "FC" "FG"), stems ("Benfica"
+# read "Bentica", "l" as "i"), and arches. "rn" reads as "m" and "cl" as "d" first.
+_SHAPES = str.maketrans({c: "o" for c in "acdegq"} | {c: "l" for c in "iftj1"} | {"h": "n", "v": "u"})
+
+
+def shape(k: str) -> str:
+    """A key (``text.key``) as OCR might have misread it: lookalike letters made one."""
+    return k.replace("rn", "m").replace("cl", "d").translate(_SHAPES)
+
+
+@lru_cache(maxsize=1)
+def _shape_index() -> dict[str, tuple[Club, ...]]:
+    """shape(key) -> clubs, for names OCR misread (``normalize(..., ocr=True)``)."""
+    found: dict[str, list[Club]] = {}
+    for k, clubs_ in _index().items():
+        if len(k.replace(" ", "")) >= 4:  # shorter shapes ("Inter", "PSV" aside) say too little
+            found.setdefault(shape(k), []).extend(clubs_)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def _by_shape(k: str, league: str | None) -> Club | None:
+    """The club whose alias has ``k``'s shape: the only one, or the only one in the league."""
+    found = _shape_index().get(shape(k)) or _shape_index().get(shape(_strip_forms(k)))
+    if not found:
+        return None
+    clubs_ = {c.canonical: c for c in found}
+    if len(clubs_) == 1:
+        return next(iter(clubs_.values()))
+    in_league = [c for c in clubs_.values() if _in_context(c, league)]
+    return in_league[0] if len(in_league) == 1 else None
+
+
+# A name matched by its shape only (``_by_shape``) gets this score: weaker than any fuzzy match kept.
+SHAPE_SCORE = 80.0
+
+
 def lookup(printed: str, *, league: str | None = None) -> Club | None:
     """The club a printed name means, if the table knows it (exact alias or fuzzy)."""
     match = normalize(printed, league=league)
@@ -138,9 +175,10 @@ def use_runtime_aliases(aliases: dict[str, str]) -> None:
 
 
 @lru_cache(maxsize=4096)
-def normalize(printed: str, *, league: str | None = None) -> TeamMatch:
+def normalize(printed: str, *, league: str | None = None, ocr: bool = False) -> TeamMatch:
     """The canonical name for a printed team name. ``league`` (plain league name or country) prefers that
-    league's clubs when an alias or a misspelling fits several. Unknown names come back as printed."""
+    league's clubs when an alias or a misspelling fits several. ``ocr``: the name was read by OCR, so a
+    name that OCR lookalikes make an alias counts too. Unknown names come back as printed."""
     text = " ".join(printed.split())
     k = key(text)
     if not k:
@@ -154,6 +192,9 @@ def normalize(printed: str, *, league: str | None = None) -> TeamMatch:
     fuzzy = _fuzzy(_strip_forms(k), league)
     if fuzzy is not None:
         return TeamMatch(fuzzy[0].canonical, text, True, fuzzy[1])
+    shaped = _by_shape(k, league) if ocr else None
+    if shaped is not None:
+        return TeamMatch(shaped.canonical, text, True, SHAPE_SCORE)
     return TeamMatch(text, text, False, 0.0)
 
 
