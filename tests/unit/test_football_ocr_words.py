@@ -15,7 +15,10 @@ from paperlane.profiles.football.teams import normalize
 TODAY = dt.date(2026, 12, 1)
 
 
-def _page(rows: list[list[tuple[str, float | None]]]) -> Page:
+Cells = list[tuple[str, float | None]]
+
+
+def _page(rows: list[Cells]) -> Page:
     """Rows 14 pt apart; each (text, confidence) is one cell, 12 pt from the next, its words 3 pt apart
     ("Metz - Brest" is three words in one cell)."""
     words: list[Word] = []
@@ -31,7 +34,7 @@ def _page(rows: list[list[tuple[str, float | None]]]) -> Page:
     return Page(page=1, width=595, height=842, text="", words=words, source="ocr", needs_ocr=False)
 
 
-def _ocr(*texts: str) -> list[tuple[str, float | None]]:
+def _ocr(*texts: str) -> Cells:
     return [(t, 90.0) for t in texts]
 
 
@@ -45,7 +48,7 @@ def test_a_misread_month_after_a_day_number_still_dates_the_games() -> None:
 
 
 def test_a_weekday_heading_is_placed_among_the_coupons_days() -> None:
-    rows = [
+    rows: list[Cells] = [
         VALIDITY,
         [("Sat", 65.0), ("Dee", 8.0)],
         _ocr("19:45", "Juventus - Cremonese", "1.60", "4.38", "7.78"),
@@ -64,7 +67,7 @@ def test_a_weekday_that_fits_two_days_dates_nothing() -> None:
 
 def test_a_misread_weekday_still_pins_the_year() -> None:
     # No validity line: the weekday decides the year (Tuesday 10 November is in 2026).
-    rows = [
+    rows: list[Cells] = [
         [("nue", 29.0), ("10", 61.0), ("nov", 48.0)],
         _ocr("4:15", "PM", "Toulouse vs Auxerre", "5.99", "4.33", "8.38"),
     ]
@@ -75,7 +78,7 @@ def test_a_misread_weekday_still_pins_the_year() -> None:
 @pytest.mark.parametrize(
     ("cells", "odds", "time"),
     [
-        (["16h1S", "Metz - Brest", "4,26}", "‘$32", "7,32"], (4.26, 5.32, 7.32), "16:15"),
+        (["16h1S", "Metz - Brest", "4,26}", "\u2018$32", "7,32"], (4.26, 5.32, 7.32), "16:15"),
         (["11hOO", "Metz - Brest", "1:25", "4.91", "5.57."], (1.25, 4.91, 5.57), "11:00"),
         (["=20h45", "Metz - Brest", "[2.78", "2.84]", "6.21"], (2.78, 2.84, 6.21), "20:45"),
     ],
@@ -88,7 +91,9 @@ def test_misread_prices_and_times_are_put_right(cells: list[str], odds: tuple[fl
 
 def test_the_same_misreads_on_a_text_layer_are_left_alone() -> None:
     # A text layer prints what it means: "16h1S" is no time there, and "$32" no price.
-    rows = [[("16h1S", None), ("Metz - Brest", None), ("4.26", None), ("$32", None), ("7.32", None)]]
+    rows: list[Cells] = [
+        [("16h1S", None), ("Metz - Brest", None), ("4.26", None), ("$32", None), ("7.32", None)]
+    ]
     games = extract_games([_page(rows)], today=TODAY)
     assert not games or games[0]["time"] is None
 
@@ -105,8 +110,9 @@ def test_debris_before_the_names_is_dropped() -> None:
         ("1. FC Kdin", "Bundesliga", "Köln"),
         ("Kéin", "Bundesliga", "Köln"),
         ("Paris FG", "Ligue 1", "Paris FC"),
-    ]
-    + [("Barga", "La Liga", "Barcelona"), ("Bentica", "Serie A", "Benfica")],
+        ("Barga", "La Liga", "Barcelona"),
+        ("Bentica", "Serie A", "Benfica"),
+    ],
 )
 def test_ocr_lookalike_letters_reach_the_club(printed: str, league: str, canonical: str) -> None:
     assert normalize(printed, league=league, ocr=True).canonical == canonical
