@@ -99,6 +99,7 @@ class _Read(NamedTuple):
     words: list[Word]
     binary: GrayImage  # ``image`` binarised
     table: bool  # ``image`` looks like a ruled table, and was read as one block with the rules erased
+    glyphs: preprocess.Glyphs  # ``preprocess.glyph_boxes`` of ``binary``
 
     @property
     def score(self) -> float:
@@ -110,6 +111,22 @@ class _Read(NamedTuple):
         the read with the rules erased, which had the better recall (0.955 against 0.934).
         """
         return sum(w.confidence or 0.0 for w in self.words if _CONTENT.search(w.text))
+
+
+# A read as rendered is upright, however poor its mean confidence, when at least this many of its
+# words of three or more letters, and this share of them, were read with ``SURE_CONFIDENCE``. On the
+# corpus scans, upright pages of a poor scan (mean confidence 36-41) had 20-30 such words, 16-29% of
+# their words of three letters; the same pages and the good ones turned upside down 0-21, at most 9%.
+MIN_SURE_WORDS = 5
+MIN_SURE_SHARE = 0.12
+SURE_CONFIDENCE = 85.0
+
+
+def _surely_upright(words: list[Word]) -> bool:
+    """Whether enough words read surely to skip orientation detection (see ``MIN_SURE_SHARE``)."""
+    lettered = [w for w in words if sum(c.isalpha() for c in w.text) >= 3]
+    sure = sum((w.confidence or 0.0) >= SURE_CONFIDENCE for w in lettered)
+    return sure >= MIN_SURE_WORDS and sure >= MIN_SURE_SHARE * len(lettered)
 
 
 def _unread(read: _Read, glyphs: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
@@ -129,19 +146,18 @@ def _unread(read: _Read, glyphs: npt.NDArray[np.float64]) -> npt.NDArray[np.bool
     return np.asarray(~inside)
 
 
-def _unread_share(read: _Read, binary: GrayImage, *, dpi: int) -> float:
-    """Share of the ink of ``binary``'s glyphs (``preprocess.glyph_boxes``) outside ``read``'s words;
-    ``binary`` is ``read.image`` binarised."""
-    glyphs, areas = preprocess.glyph_boxes(binary, dpi=dpi)
+def _unread_share(read: _Read) -> float:
+    """Share of the ink of the glyphs of ``read``'s image outside its words."""
+    glyphs, areas = read.glyphs
     if not len(areas):
         return 0.0
     return float(areas[_unread(read, glyphs)].sum() / areas.sum())
 
 
-def _missed_lines(read: _Read, *, dpi: int) -> list[tuple[int, int, int, int]]:
+def _missed_lines(read: _Read) -> list[tuple[int, int, int, int]]:
     """Runs of glyphs on one line (pixel boxes on ``read.image``) that no word of ``read`` covers: text
     Tesseract's layout analysis dropped, such as a short heading on a shaded band between two rules."""
-    glyphs, areas = preprocess.glyph_boxes(read.binary, dpi=dpi)
+    glyphs, areas = read.glyphs
     if not len(areas):
         return []
     lines = preprocess.text_lines(glyphs[_unread(read, glyphs)], min_glyphs=MIN_MISSED_GLYPHS)
@@ -216,11 +232,13 @@ def ocr_page(
             to_image = to_image @ geometry.invert(geometry.rotation(-skew, turned_w, turned_h)[0])
         image, _ = preprocess.invert_reversed_text(image, dpi=dpi)
         binary = preprocess.binarize(image)
-        table = preprocess.looks_like_table(binary, dpi=dpi) and (
-            preprocess.ruled_share(binary, dpi=dpi) >= MIN_RULED_SHARE
+        rules = preprocess.long_rules(binary, dpi=dpi)
+        glyphs = preprocess.glyph_boxes(binary, dpi=dpi)
+        table = preprocess.looks_like_table(binary, dpi=dpi, rules=rules) and (
+            preprocess.ruled_share(binary, dpi=dpi, rules=rules, glyphs=glyphs) >= MIN_RULED_SHARE
         )
         words = read_block(binary, to_image) if table else read_plain(image, to_image)
-        return _Read(image, to_image, rotation, skew, words, binary, table)
+        return _Read(image, to_image, rotation, skew, words, binary, table, glyphs)
 
     def read_plain(image: GrayImage, to_image: Affine) -> list[Word]:
         """Automatic layout analysis (psm 3) of the background-flattened grayscale.
@@ -246,7 +264,8 @@ def ocr_page(
 
     best = read(0)
     confidence = mean_confidence(best.words)
-    if confidence is None or confidence < UPRIGHT_MIN_CONFIDENCE or _sideways(best.words):
+    poor = confidence is None or confidence < UPRIGHT_MIN_CONFIDENCE
+    if (poor and not _surely_upright(best.words)) or _sideways(best.words):
         rotation, osd_confidence = preprocess.orientation(rendered, dpi=dpi)
         logger.info(
             "page %d: read with mean confidence %s; OSD says turn %d (confidence %.1f)",
@@ -266,7 +285,7 @@ def ocr_page(
     # analysis (psm 3) cuts the grid into cells and drops some; other pages with automatic layout
     # analysis. Only when that read left text unread is the page read the other way too, and the better
     # read kept, with the words the other one found where it has none.
-    unread = _unread_share(best, best.binary, dpi=dpi)
+    unread = _unread_share(best)
     other_kept = False
     if unread > MAX_UNREAD_SHARE:
         if best.table:
@@ -291,7 +310,7 @@ def ocr_page(
 
     # Lines no read covered (a heading on a shaded band, a lone figure) are cut out and read once more,
     # all in one call; their words join where the page has none.
-    missed = _missed_lines(best, dpi=dpi)
+    missed = _missed_lines(best)
     if missed:
         cut_from = (
             preprocess.remove_ruling_lines(best.binary, dpi=dpi)
