@@ -8,14 +8,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from paperlane.config import NotifySettings, load
-from paperlane.notify.delivery import Delivery, deliverer_for
+from paperlane.notify.delivery import deliverer_for, from_message
 from paperlane.observability import logger, metrics, tracer
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def _record(record: SQSRecord) -> None:
-    outcome = deliverer_for(load(NotifySettings)).deliver(Delivery.model_validate_json(record.body))
+    outcome = deliverer_for(load(NotifySettings)).deliver(from_message(record.body))
     metrics.add_metric(name=f"Webhook_{outcome.value}", unit="Count", value=1)
 
 

@@ -1,5 +1,6 @@
 """Live progress and webhooks over the network against `paperlane serve`: a WebSocket client, and
-HTTP receivers that accept, fail then recover, or never answer (ending in the DLQ)."""
+HTTP receivers that accept, fail then recover, or accept the connection and never answer (ending dead:
+in the DLQ and the delivery log, until a redelivery reaches them once they answer again)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
 from websockets.sync.client import connect
 
-from paperlane.local.stack import free_port
 from paperlane.notify.signing import verify_signature
 from tests.e2e.conftest import Server
 from tests.pdfgen import text_pdf
@@ -51,14 +52,21 @@ def test_a_websocket_client_follows_a_multi_page_document(server: Server) -> Non
 
 
 class _Receivers(BaseHTTPRequestHandler):
-    """/ok answers 204; /flaky answers 500 twice, then 204."""
+    """/ok answers 204; /flaky answers 500 twice, then 204; /hang reads the request and never answers
+    while ``hanging`` is set (it holds the connection open until ``release``), then answers 204."""
 
     hits: list[tuple[str, dict[str, str], bytes]] = []
     failures_left = 2
+    hanging = True
+    release = threading.Event()
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         _Receivers.hits.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        if self.path.startswith("/hang") and _Receivers.hanging:
+            _Receivers.release.wait(60)
+            self.close_connection = True
+            return  # no answer at all
         if self.path.startswith("/flaky") and _Receivers.failures_left > 0:
             _Receivers.failures_left -= 1
             self.send_response(500)
@@ -76,9 +84,12 @@ def receivers() -> Iterator[str]:
     threading.Thread(target=http.serve_forever, daemon=True).start()
     _Receivers.hits.clear()
     _Receivers.failures_left = 2
+    _Receivers.hanging = True
+    _Receivers.release.clear()
     try:
         yield f"http://127.0.0.1:{http.server_address[1]}"
     finally:
+        _Receivers.release.set()
         http.shutdown()
         http.server_close()
 
@@ -87,19 +98,14 @@ def _for_job(job_id: str, path: str) -> list[tuple[str, dict[str, str], bytes]]:
     return [h for h in _Receivers.hits if h[0] == path and json.loads(h[2])["data"].get("job_id") == job_id]
 
 
-def test_webhooks_are_signed_retried_and_dead_lettered(server: Server, receivers: str) -> None:
-    urls = {
-        "ok": f"{receivers}/ok",
-        "flaky": f"{receivers}/flaky",
-        "dead": f"http://127.0.0.1:{free_port()}/nobody-listens",
-    }
+def test_webhooks_are_signed_and_retried(server: Server, receivers: str) -> None:
+    urls = {"ok": f"{receivers}/ok", "flaky": f"{receivers}/flaky"}
     with server.client() as admin:
         secrets = {}
         for name, url in urls.items():
             r = admin.post("/api/v1/webhooks", json={"url": url, "events": ["processing_completed"]})
             assert r.status_code == 201, r.text
             secrets[name] = r.json()["secret"]
-            dead_id = r.json()["webhook_id"]
         try:
             job_id = admin.post(
                 "/api/v1/upload", files={"file": ("hook.pdf", _pdf(3), "application/pdf")}
@@ -121,20 +127,88 @@ def test_webhooks_are_signed_retried_and_dead_lettered(server: Server, receivers
         secrets["flaky"], flaky[-1][1]["x-paperlane-timestamp"], flaky[-1][2], flaky[-1][1]["x-signature-256"]
     )
 
-    sqs = boto3.client(
+
+def _logged(admin: Any, url: str, status: str, timeout: float) -> dict[str, Any]:
+    """The one delivery to ``url`` once the delivery log shows it with ``status``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = admin.get("/api/v1/webhooks/deliveries", params={"url": url, "status": status})
+        assert r.status_code == 200, r.text
+        if r.json()["items"]:
+            [item] = r.json()["items"]
+            return dict(item)
+        assert time.monotonic() < deadline, admin.get(
+            "/api/v1/webhooks/deliveries", params={"url": url}
+        ).json()
+        time.sleep(0.3)
+
+
+def test_a_receiver_that_never_answers_ends_dead_and_a_redelivery_recovers_it(
+    server: Server, receivers: str
+) -> None:
+    url = f"{receivers}/hang/{uuid.uuid4().hex}"  # its own URL: the log is filtered by it
+    with server.client() as admin:
+        created = admin.post("/api/v1/webhooks", json={"url": url, "events": ["processing_completed"]})
+        assert created.status_code == 201, created.text
+        secret = created.json()["secret"]
+        try:
+            job_id = admin.post(
+                "/api/v1/upload", files={"file": ("hang.pdf", _pdf(2), "application/pdf")}
+            ).json()["job_id"]
+            # WEBHOOK_TIMEOUT_SECONDS=2 and WEBHOOK_MAX_RETRIES=2 (conftest): three attempts of 2 s each.
+            dead = _logged(admin, url, "dead", timeout=120)
+            assert dead["event"] == "processing_completed" and dead["data"]["job_id"] == job_id
+            assert dead["dead_lettered_at"] and dead["delivered_at"] is None
+            attempts = dead["attempts"]
+            assert [a["attempt"] for a in attempts] == [1, 2, 3]
+            assert all(a["error"] == "timeout" and a["status_code"] is None for a in attempts), attempts
+            assert all(1900 <= a["duration_ms"] < 10_000 for a in attempts), attempts
+            hung = [h for h in _Receivers.hits if h[0] == urlsplit(url).path]
+            assert len(hung) == 3, "each attempt reached the receiver, which never answered"
+            assert {h[1]["x-paperlane-delivery"] for h in hung} == {dead["delivery_id"]}
+
+            dlq = _sqs(server).get_queue_url(QueueName="paperlane-local-WebhookDeadLetterQueue")["QueueUrl"]
+            [in_dlq] = _dead_letters(server, dlq, dead["delivery_id"])
+            assert in_dlq["failure"]["reason"] == "timeout" and in_dlq["failure"]["attempts"] == 3
+
+            # The receiver is back: a redelivery reaches it, with the same delivery id and payload.
+            _Receivers.hanging = False
+            _Receivers.release.set()
+            again = admin.post(f"/api/v1/webhooks/deliveries/{dead['delivery_id']}/redeliver")
+            assert again.status_code == 202, again.text
+            delivered = _logged(admin, url, "delivered", timeout=60)
+            assert delivered["delivery_id"] == dead["delivery_id"] and delivered["redeliveries"] == 1
+            assert (delivered["attempts"][-1]["redelivery"], delivered["attempts"][-1]["status_code"]) == (
+                1,
+                204,
+            )
+        finally:
+            admin.delete("/api/v1/webhooks", params={"url": url})
+
+    _, headers, body = [h for h in _Receivers.hits if h[0] == urlsplit(url).path][-1]
+    assert headers["x-paperlane-delivery"] == dead["delivery_id"]
+    assert json.loads(body)["data"]["job_id"] == job_id
+    assert verify_signature(secret, headers["x-paperlane-timestamp"], body, headers["x-signature-256"])
+
+
+def _sqs(server: Server) -> Any:
+    return boto3.client(
         "sqs",
         endpoint_url=server.s3_endpoint,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    dlq = sqs.get_queue_url(QueueName="paperlane-local-WebhookDeadLetterQueue")["QueueUrl"]
-    deadline = time.monotonic() + 60
-    dead: list[dict[str, Any]] = []
-    while not dead:
-        assert time.monotonic() < deadline, "the undeliverable webhook never reached the DLQ"
+
+
+def _dead_letters(server: Server, dlq: str, delivery_id: str) -> list[dict[str, Any]]:
+    sqs = _sqs(server)
+    deadline = time.monotonic() + 30
+    while True:
         messages = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
             "Messages", []
         )
-        dead = [json.loads(m["Body"]) for m in messages if dead_id in m["Body"] and job_id in m["Body"]]
-    assert dead[0]["delivery"]["webhook_id"] == dead_id and dead[0]["failure"]
+        found = [json.loads(m["Body"]) for m in messages if delivery_id in m["Body"]]
+        if found:
+            return found
+        assert time.monotonic() < deadline, "the undeliverable webhook never reached the DLQ"

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ from paperlane.local.stack import LocalStack
 from paperlane.notify.signing import verify_signature
 from tests.auth_helpers import token
 from tests.pdfgen import text_pdf
+from tests.receivers import Receiver, webhook_receiver
 
 
 def _pdf() -> bytes:
@@ -66,35 +65,16 @@ def test_subscribers_get_the_state_then_progress_in_order_then_completion(stack:
         assert json.loads(ws.receive_text())["data"]["code"] == "NOT_FOUND"
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        _Receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def receiver() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Receiver.received.clear()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/{uuid.uuid4().hex[:6]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def hook() -> Iterator[Receiver]:
+    with webhook_receiver() as receiver:
+        yield receiver
 
 
-def test_a_completed_document_is_delivered_to_a_webhook_signed(stack: LocalStack, receiver: str) -> None:
+def test_a_completed_document_is_delivered_to_a_webhook_signed(stack: LocalStack, hook: Receiver) -> None:
     access = token(stack, "live-admin", Role.ADMIN)
     with TestClient(build_app(stack), headers={"Authorization": f"Bearer {access}"}) as admin:
-        created = admin.post("/api/v1/webhooks", json={"url": receiver, "events": ["processing_completed"]})
+        created = admin.post("/api/v1/webhooks", json={"url": hook.url, "events": ["processing_completed"]})
         assert created.status_code == 201, created.text
         secret = created.json()["secret"]
         try:
@@ -106,9 +86,7 @@ def test_a_completed_document_is_delivered_to_a_webhook_signed(stack: LocalStack
             while not mine:
                 assert time.monotonic() < deadline, "no delivery arrived"
                 time.sleep(0.1)
-                mine = [
-                    (h, b) for h, b in _Receiver.received if json.loads(b)["data"].get("job_id") == job_id
-                ]
+                mine = [(h, b) for h, b in hook.hits if json.loads(b)["data"].get("job_id") == job_id]
             headers, body = mine[0]
             payload = json.loads(body)
             assert payload["event"] == headers["x-paperlane-event"] == "processing_completed"
@@ -121,7 +99,7 @@ def test_a_completed_document_is_delivered_to_a_webhook_signed(stack: LocalStack
             )
             assert secret not in json.dumps(admin.get("/api/v1/webhooks").json())
         finally:
-            assert admin.delete("/api/v1/webhooks", params={"url": receiver}).status_code == 204
+            assert admin.delete("/api/v1/webhooks", params={"url": hook.url}).status_code == 204
 
 
 def test_off_the_local_stack_loopback_webhooks_are_refused(stack: LocalStack) -> None:
@@ -151,7 +129,7 @@ def _next_of(ws: Any, message_type: str, **match: Any) -> dict[str, Any]:
 
 
 def test_everything_subscribers_hear_dropped_files_and_configuration_changes(
-    stack: LocalStack, receiver: str
+    stack: LocalStack, hook: Receiver
 ) -> None:
     from paperlane import aws
 
@@ -163,7 +141,7 @@ def test_everything_subscribers_hear_dropped_files_and_configuration_changes(
         ws.send_text(json.dumps({"action": "subscribe", "all": True}))
         assert json.loads(ws.receive_text())["type"] == "subscribed"
         created = admin.post(
-            "/api/v1/webhooks", json={"url": receiver, "events": ["file_detected", "config_changed"]}
+            "/api/v1/webhooks", json={"url": hook.url, "events": ["file_detected", "config_changed"]}
         )
         assert created.status_code == 201, created.text
         try:
@@ -195,6 +173,6 @@ def test_everything_subscribers_hear_dropped_files_and_configuration_changes(
             while not {"file_detected", "config_changed"} <= events:
                 assert time.monotonic() < deadline, events
                 time.sleep(0.1)
-                events = {json.loads(b)["event"] for _h, b in _Receiver.received}
+                events = {json.loads(b)["event"] for _h, b in hook.hits}
         finally:
-            assert admin.delete("/api/v1/webhooks", params={"url": receiver}).status_code == 204
+            assert admin.delete("/api/v1/webhooks", params={"url": hook.url}).status_code == 204

@@ -29,6 +29,7 @@ from paperlane.notify.stream import Notifier
 from paperlane.notify.throttle import ProgressPolicy, ProgressThrottle
 from paperlane.notify.webhooks import WebhookEvent, WebhookRepository, new_webhook
 from paperlane.notify.websocket import WebSocketService
+from paperlane.storage.deliveries import DeliveryLog, DeliveryStatus
 from paperlane.storage.jobs import JobRepository
 from tests.events import load_event
 
@@ -221,7 +222,9 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         throttle = ProgressThrottle(
             db, connections_table, ProgressPolicy(min_interval_seconds=5, min_step_percent=10), clock=clock
         )
-        notifier = Notifier(connections, sender, throttle, webhooks, sqs, queue_url)
+        notifier = Notifier(
+            connections, sender, throttle, webhooks, sqs, queue_url, log=DeliveryLog(db, auth_table)
+        )
         world = World(
             db=db,
             sqs=sqs,
@@ -333,14 +336,18 @@ def test_operators_see_only_their_own_and_errors_are_clear(world: World) -> None
     [missing] = world.send("c1", action="subscribe", job_id=uuid.uuid4().hex)
     assert missing["data"] == refused["data"] | {"message": missing["data"]["message"]}
     [everything] = world.send("c1", action="subscribe", all=True)
-    assert everything["data"]["code"] == "FORBIDDEN" and "admin or viewer" in everything["data"]["message"]
+    assert everything["data"]["code"] == "FORBIDDEN" and "admin role" in everything["data"]["message"]
     [bad] = world.send("c1", action="subscribe", job_id="xyz")
     assert bad["data"]["code"] == "INVALID_REQUEST" and "32 hexadecimal" in bad["data"]["message"]
     assert world.connections.topics("c1") == []
-    # Viewers and admins may follow anyone's job, and everything.
+    # A viewer follows the jobs of the user it reads for (none otherwise); only admins follow everything.
     world.connect("v1", VIEWER)
-    assert world.send("v1", action="subscribe", job_id=theirs.job_id)[0]["type"] == "subscribed"
-    assert world.send("v1", action="subscribe", all=True)[0]["type"] == "subscribed"
+    assert world.send("v1", action="subscribe", job_id=theirs.job_id)[0]["data"]["code"] == "NOT_FOUND"
+    assert world.send("v1", action="subscribe", all=True)[0]["data"]["code"] == "FORBIDDEN"
+    world.connect("v2", VIEWER.model_copy(update={"reads_for": "someone-else"}))
+    assert world.send("v2", action="subscribe", job_id=theirs.job_id)[0]["type"] == "subscribed"
+    world.connect("a1", Principal(username="root", roles=frozenset({Role.ADMIN})))
+    assert world.send("a1", action="subscribe", all=True)[0]["type"] == "subscribed"
 
 
 def test_api_gateway_events_through_the_handler_module(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -505,6 +512,13 @@ def test_webhook_deliveries_are_queued_per_event_and_progress_step(world: World)
     # Text runs 10% -> 50%: crossings of 25 and 50; finalize (90%) crosses 75.
     assert progress == [26, 50, 90]
     assert ("processing_started", job.job_id) in to_every
+    # Each is in the delivery log, pending, before the deliverer has seen it.
+    log = DeliveryLog(world.db, world.auth_table)
+    urls = {every.webhook_id: every.url, final.webhook_id: final.url}
+    for d in queued:
+        logged = log.get(d["delivery_id"])
+        assert logged is not None and logged.status is DeliveryStatus.PENDING and logged.attempts == []
+        assert logged.url == urls[d["webhook_id"]] and logged.event == d["event"] and logged.data == d["data"]
 
 
 def test_non_job_items_and_failures(world: World) -> None:

@@ -181,6 +181,58 @@ def test_bodies_over_the_cap_are_too_large_declared_or_not() -> None:
     )
 
 
+def test_the_default_client_connects_where_the_guard_looked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No mock transport: a real server on 127.0.0.1, reached through the pinned connection, whose one
+    DNS lookup (a fake resolver here) decides where it goes."""
+    import ipaddress
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from paperlane.notify.egress import Address, NameUnresolved
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(PDF)))
+            self.end_headers()
+            self.wfile.write(PDF)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    looked_up: list[str] = []
+
+    def answers(address: str | None) -> Callable[[str, int], list[Address]]:
+        def resolve(host: str, port: int) -> list[Address]:
+            looked_up.append(host)
+            if address is None:
+                raise NameUnresolved(host)
+            return [ipaddress.ip_address(address)]
+
+        return resolve
+
+    url = f"http://localhost:{server.server_address[1]}/a.pdf"
+    try:
+        local = Downloader(
+            max_bytes=10_000, timeout_seconds=5, allow_loopback=True, resolver=answers("127.0.0.1")
+        )
+        assert local.get(url).body == PDF and looked_up == ["localhost"]
+        # The same name rebound to the metadata service: refused at the connection, never fetched.
+        rebound = Downloader(
+            max_bytes=10_000, timeout_seconds=5, allow_loopback=True, resolver=answers("169.254.169.254")
+        )
+        with pytest.raises(FetchRefused, match="private"):
+            rebound.get(url)
+        gone = Downloader(max_bytes=10_000, timeout_seconds=5, allow_loopback=True, resolver=answers(None))
+        with pytest.raises(FetchFailed, match="does not resolve"):
+            gone.get(url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # ---------------------------------------------------------------------------- invocations and schedules
 
 

@@ -1,10 +1,11 @@
-"""Webhooks (admin): register a URL for events, list them, delete one. Secrets are shown only once."""
+"""Webhooks (admin): register a URL for events, list them, delete one (secrets are shown only once);
+the delivery log, and redelivery."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, Field, field_validator
 
 from paperlane import aws
@@ -13,6 +14,7 @@ from paperlane.api.events import ConfigEventsDep
 from paperlane.api.security import PrincipalDep
 from paperlane.errors import InvalidRequest, NotFound
 from paperlane.notify import signing
+from paperlane.notify.delivery import redeliver
 from paperlane.notify.webhooks import (
     StoredWebhook,
     Webhook,
@@ -22,6 +24,7 @@ from paperlane.notify.webhooks import (
     validate_url,
     webhook_id_for,
 )
+from paperlane.storage.deliveries import DeliveryLog, DeliveryRecord, DeliveryStatus
 
 router = APIRouter(tags=["webhooks"])
 
@@ -31,6 +34,13 @@ def get_webhooks(settings: SettingsDep) -> WebhookRepository:
 
 
 WebhooksDep = Annotated[WebhookRepository, Depends(get_webhooks)]
+
+
+def get_delivery_log(settings: SettingsDep) -> DeliveryLog:
+    return DeliveryLog(aws.dynamodb(), settings.auth_table)
+
+
+DeliveryLogDep = Annotated[DeliveryLog, Depends(get_delivery_log)]
 
 
 class NewWebhook(BaseModel):
@@ -50,8 +60,9 @@ class NewWebhook(BaseModel):
     @field_validator("url")
     @classmethod
     def _url(cls, url: str) -> str:
-        # The shape here (a 422 like any field); whether loopback is allowed depends on where we run.
-        return validate_url(url.strip(), allow_loopback=True)
+        # The shape here (a 422 like any field); where it resolves, and whether loopback is allowed
+        # (it depends on where we run), is checked by the route.
+        return validate_url(url.strip(), allow_loopback=True, resolve=False)
 
 
 class CreatedWebhook(Webhook):
@@ -61,6 +72,12 @@ class CreatedWebhook(Webhook):
 class WebhookList(BaseModel):
     items: list[Webhook]
     count: int
+
+
+class DeliveryList(BaseModel):
+    items: list[DeliveryRecord]
+    count: int
+    next_cursor: str | None = None
 
 
 @router.post(
@@ -107,3 +124,37 @@ def delete_webhook(
         raise NotFound("No webhook for this URL.", details={"webhook_id": webhook_id})
     events.changed("webhook", "deleted", webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/api/v1/webhooks/deliveries",
+    response_model=DeliveryList,
+    summary="The delivery log, newest first: each delivery's status and attempts (kept 30 days)",
+)
+def list_deliveries(
+    log: DeliveryLogDep,
+    status_filter: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
+    event: WebhookEvent | None = None,
+    url: Annotated[str | None, Query(max_length=2048, description="The webhook's URL, exactly")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+) -> DeliveryList:
+    page = log.page(
+        status=status_filter, event=event, url=url.strip() if url else None, limit=limit, cursor=cursor
+    )
+    return DeliveryList(items=page.items, count=len(page.items), next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/api/v1/webhooks/deliveries/{delivery_id}/redeliver",
+    response_model=DeliveryRecord,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Queue a delivery again: the same payload and delivery_id, its retries afresh",
+)
+def redeliver_delivery(
+    delivery_id: Annotated[str, Path(min_length=1, max_length=64)],
+    log: DeliveryLogDep,
+    webhooks: WebhooksDep,
+    settings: SettingsDep,
+) -> DeliveryRecord:
+    return redeliver(delivery_id, log, webhooks, aws.sqs(), settings.webhook_queue_url)

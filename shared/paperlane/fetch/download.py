@@ -1,5 +1,8 @@
 """One guarded GET: every hop checked by the SSRF guard, a timeout, a size cap, a few redirects.
 
+Connections go through a pinned client (paperlane.notify.egress): each host is resolved once, every
+address checked, and the connection made to the address checked, so DNS rebinding gets nowhere.
+
 Redirects are followed by hand, at most ``MAX_REDIRECTS``, so that each target is checked before it is
 requested (httpx's own following would let a 302 to 169.254.169.254 through). Bodies are read in
 chunks and abandoned past ``max_bytes`` (``TOO_LARGE``), whatever ``Content-Length`` claimed.
@@ -15,8 +18,9 @@ import httpx
 
 from paperlane import __version__
 from paperlane.errors import TooLarge
-from paperlane.fetch.errors import FetchFailed
+from paperlane.fetch.errors import FetchFailed, FetchRefused
 from paperlane.fetch.guard import check_url, shown
+from paperlane.notify.egress import EgressRefused, NameUnresolved, Resolver, pinned_client
 
 MAX_REDIRECTS = 3
 PDF_MAGIC = b"%PDF-"
@@ -66,17 +70,19 @@ class Downloader:
         max_bytes: int,
         timeout_seconds: float,
         allow_loopback: bool = False,
+        resolver: Resolver | None = None,
         client: httpx.Client | None = None,
     ) -> None:
         self._max_bytes = max_bytes
         self._timeout = timeout_seconds
         self._allow_loopback = allow_loopback
-        # No automatic redirects (each hop is checked here), and no proxies from the environment: the
-        # guard checks the host we connect to, which a proxy would not be.
-        self._http = client or httpx.Client(
+        # Pinned: no automatic redirects (each hop is checked here), no proxies from the environment,
+        # and each connection made to the address the guard checked. ``client`` is for tests (a mock
+        # transport); it would connect unguarded.
+        self._http = client or pinned_client(
             timeout=timeout_seconds,
-            follow_redirects=False,
-            trust_env=False,
+            allow_loopback=allow_loopback,
+            resolver=resolver,
             headers={"User-Agent": f"Paperlane-Downloader/{__version__}"},
         )
 
@@ -84,7 +90,8 @@ class Downloader:
         """GET ``url``: FetchRefused, FetchFailed or TooLarge when it cannot be had."""
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_loopback=self._allow_loopback)
+            # The shape here; the name is resolved and checked by the connection itself.
+            check_url(current, allow_loopback=self._allow_loopback, resolve=False)
             try:
                 with self._http.stream("GET", current) as response:
                     location = response.headers.get("location")
@@ -102,6 +109,10 @@ class Downloader:
                         charset=response.charset_encoding,
                         disposition=response.headers.get("content-disposition", ""),
                     )
+            except NameUnresolved as refused:  # DNS may answer on the next run
+                raise FetchFailed(f"{shown(current)} could not be fetched: {refused.reason}.") from None
+            except EgressRefused as refused:
+                raise FetchRefused(f"{shown(current)} is refused: {refused.reason}.") from None
             except httpx.TimeoutException:
                 raise FetchFailed(f"{shown(current)} did not answer within {self._timeout:g} s.") from None
             except httpx.HTTPError as exc:

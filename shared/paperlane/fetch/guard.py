@@ -1,6 +1,7 @@
 """Which URLs the downloader may fetch: the webhooks' SSRF guard (paperlane.notify.webhooks), applied
-to the source's URL when it is saved and again to every request (each redirect hop and each PDF link),
-since DNS answers change.
+to the source's URL when it is saved and again to every request (each redirect hop and each PDF link).
+Requests connect through a pinned client (paperlane.notify.egress), which resolves the name once,
+checks every address and connects to the one it checked: DNS answers change.
 
 Refused: schemes other than https (plain http only for localhost when loopback is allowed: the local
 stack), credentials in the URL, fragments, and hosts that are or resolve to private, loopback,
@@ -15,8 +16,9 @@ from paperlane.fetch.errors import FetchRefused
 from paperlane.notify.webhooks import validate_url
 
 
-def check_url(url: str, *, allow_loopback: bool) -> str:
-    """The URL, or FetchRefused saying why it may not be fetched."""
+def check_url(url: str, *, allow_loopback: bool, resolve: bool = True) -> str:
+    """The URL, or FetchRefused saying why it may not be fetched. ``resolve=False``: the shape and IP
+    literals only, for a request whose connection checks the name (a pinned client)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -25,7 +27,7 @@ def check_url(url: str, *, allow_loopback: bool) -> str:
         # Said here: the webhooks' wording is about signatures.
         raise FetchRefused("Credentials in the URL are not allowed (user:password@host).")
     try:
-        return validate_url(url, allow_loopback=allow_loopback)
+        return validate_url(url, allow_loopback=allow_loopback, resolve=resolve)
     except ValueError as exc:
         raise FetchRefused(f"{shown(url)} is refused: {exc}.") from None
 

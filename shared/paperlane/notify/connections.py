@@ -41,14 +41,13 @@ The table, for template.yaml::
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from paperlane.auth.roles import Principal, Role
+from paperlane.auth.roles import Principal
 from paperlane.errors import InvalidRequest
 from paperlane.storage.dynamo import is_conditional_failure, translate
 
@@ -219,21 +218,8 @@ def _key(connection_id: str, sk: str) -> dict[str, Any]:
 
 def encode_principal(principal: Principal) -> str:
     """The principal as JSON: the same shape the Lambda authorizer puts in the request context."""
-    return json.dumps(
-        {
-            "username": principal.username,
-            "roles": sorted(principal.roles),
-            "kind": principal.kind,
-            "key_id": principal.key_id,
-        }
-    )
+    return principal.to_context()
 
 
 def decode_principal(raw: str) -> Principal:
-    data = json.loads(raw)
-    return Principal(
-        username=data["username"],
-        roles=frozenset(Role(r) for r in data["roles"]),
-        kind=data.get("kind", "user"),
-        key_id=data.get("key_id"),
-    )
+    return Principal.from_context(raw)

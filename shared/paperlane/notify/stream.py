@@ -28,6 +28,7 @@ from paperlane.notify.sender import Sender, SendResult, sender_for
 from paperlane.notify.throttle import ProgressPolicy, ProgressThrottle
 from paperlane.notify.webhooks import StoredWebhook, WebhookEvent, WebhookRepository
 from paperlane.observability import logger, metrics
+from paperlane.storage.deliveries import DeliveryLog
 from paperlane.storage.dynamo import from_item
 from paperlane.storage.events import event_of
 
@@ -48,8 +49,10 @@ class Notifier:
         sqs: SQSClient,
         queue_url: str,
         webhook_cache_seconds: float = WEBHOOK_CACHE_SECONDS,
+        log: DeliveryLog | None = None,
     ) -> None:
         self._cache_seconds = webhook_cache_seconds
+        self._log = log
         self._connections = connections
         self._sender = sender
         self._throttle = throttle
@@ -78,7 +81,7 @@ class Notifier:
         sent = self.broadcast(msg, [ALL])
         hook_event = event or _webhook_event(msg.type)
         if hook_event is not None:
-            self._enqueue([self._delivery(h, hook_event, msg) for h in self._hooks_for(hook_event)])
+            self._enqueue(self._hooks_for(hook_event), hook_event, msg)
         return sent
 
     # ------------------------------------------------------------------ WebSockets
@@ -123,7 +126,7 @@ class Notifier:
             after = new.progress_percent
             # Stateless: a webhook hears progress each time it crosses a multiple of its step.
             hooks = [h for h in hooks if before // h.progress_step_percent < after // h.progress_step_percent]
-        self._enqueue([self._delivery(h, event, msg) for h in hooks])
+        self._enqueue(hooks, event, msg)
 
     def _hooks_for(self, event: WebhookEvent) -> list[StoredWebhook]:
         now = time.monotonic()
@@ -132,13 +135,15 @@ class Notifier:
             self._hooks_read_at = now
         return [h for h in self._hooks if event in h.events]
 
-    def _delivery(self, hook: StoredWebhook, event: WebhookEvent, msg: Message) -> Delivery:
-        return Delivery(webhook_id=hook.webhook_id, event=event, timestamp=msg.timestamp, data=msg.data)
-
-    def _enqueue(self, deliveries: list[Delivery]) -> None:
-        if deliveries:
-            enqueue(self._sqs, self._queue_url, deliveries)
-            metrics.add_metric(name="WebhookDeliveriesQueued", unit="Count", value=len(deliveries))
+    def _enqueue(self, hooks: list[StoredWebhook], event: WebhookEvent, msg: Message) -> None:
+        if not hooks:
+            return
+        deliveries = [
+            Delivery(webhook_id=h.webhook_id, event=event, timestamp=msg.timestamp, data=msg.data)
+            for h in hooks
+        ]
+        enqueue(self._sqs, self._queue_url, deliveries, self._log, urls={h.webhook_id: h.url for h in hooks})
+        metrics.add_metric(name="WebhookDeliveriesQueued", unit="Count", value=len(deliveries))
 
 
 def _webhook_event(kind: MessageType) -> WebhookEvent | None:
@@ -209,4 +214,5 @@ def notifier_for(settings: NotifySettings) -> Notifier:
         sqs=aws.sqs(),
         queue_url=settings.webhook_queue_url,
         webhook_cache_seconds=settings.webhook_cache_seconds,
+        log=DeliveryLog(db, settings.auth_table),
     )

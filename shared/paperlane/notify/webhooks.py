@@ -9,8 +9,6 @@ once, by the create call, and never logged.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
-import socket
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -20,6 +18,14 @@ from pydantic import BaseModel, Field
 
 from paperlane import clock
 from paperlane.errors import Conflict
+from paperlane.notify.egress import (
+    AddressRefused,
+    EgressRefused,
+    Resolver,
+    address_allowed,
+    checked_addresses,
+    ip_literal,
+)
 from paperlane.storage.dynamo import (
     delete_existing,
     from_item,
@@ -72,11 +78,14 @@ def webhook_id_for(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:32]
 
 
-def validate_url(url: str, *, allow_loopback: bool = False) -> str:
+def validate_url(
+    url: str, *, allow_loopback: bool = False, resolve: bool = True, resolver: Resolver | None = None
+) -> str:
     """The URL, or ValueError saying what is wrong. https only (plain http for this machine when
-    ``allow_loopback``: the local stack), no credentials, and no host that is or resolves to a private,
-    loopback, link-local or reserved address (SSRF: the instance metadata service, the VPC). Names are
-    resolved again at every delivery (DNS can change)."""
+    ``allow_loopback``: the local stack), no credentials, no fragment, and no host that is, or (with
+    ``resolve``) resolves to, a private, loopback, link-local or reserved address (SSRF: the instance
+    metadata service, the VPC). A name that does not resolve is refused too. Connections check again,
+    and connect to the address they checked (paperlane.notify.egress): DNS answers change."""
     if len(url) > 2048:
         raise ValueError("the URL is longer than 2048 characters")
     parts = urlsplit(url)
@@ -93,32 +102,15 @@ def validate_url(url: str, *, allow_loopback: bool = False) -> str:
         raise ValueError("loopback addresses are allowed only on the local stack")
     if parts.scheme != "https":
         raise ValueError("use https:// (plain http only for localhost on the local stack)")
-    if not resolves_publicly(host, allow_loopback=False):
-        raise ValueError("the host is or resolves to a private, loopback or reserved address")
+    literal = ip_literal(host)
+    try:
+        if literal is not None and not address_allowed(literal, allow_loopback=allow_loopback):
+            raise AddressRefused(host)
+        if resolve:
+            checked_addresses(host, parts.port or 443, allow_loopback=allow_loopback, resolver=resolver)
+    except EgressRefused as refused:
+        raise ValueError(refused.reason) from None
     return url
-
-
-def resolves_publicly(host: str, *, allow_loopback: bool) -> bool:
-    """Whether every address of ``host`` is public (a name that cannot be resolved now passes: its POST
-    will fail and be retried, and it is checked again then)."""
-    if host in LOCAL_HOSTS:
-        return allow_loopback
-    if not is_public_address(host):
-        return False
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return True
-    return all(is_public_address(str(info[4][0])) for info in infos)
-
-
-def is_public_address(host: str) -> bool:
-    """False for an IP literal outside the public internet; True for names and public addresses."""
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return True
-    return address.is_global and not address.is_multicast
 
 
 class WebhookRepository:

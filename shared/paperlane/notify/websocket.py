@@ -126,8 +126,8 @@ class WebSocketService:
             return [
                 messages.error(
                     "FORBIDDEN",
-                    "Subscribing to all jobs needs the admin or viewer role: subscribe to your own "
-                    "jobs (job_id) or batches (batch_id).",
+                    "Subscribing to all jobs needs the admin role: subscribe to the jobs (job_id) or "
+                    "batches (batch_id) you may read.",
                 )
             ]
         if not self._visible(principal, request):
@@ -141,14 +141,14 @@ class WebSocketService:
 
     def _visible(self, principal: Principal, request: ClientRequest) -> bool:
         if request.all:
-            return True  # checked by the caller: admins and viewers only
+            return True  # checked by the caller: admins only
         if request.job_id:
             job = self._jobs.find(request.job_id)
             exists, owner = job is not None, (job.owner if job else None)
         else:
             batch = self._jobs.find_batch(str(request.batch_id))
             exists, owner = batch is not None, (batch.owner if batch else None)
-        return exists and (principal.sees_all_jobs() or owner == principal.username)
+        return exists and principal.may_read(owner)
 
     def _state(self, request: ClientRequest) -> list[Job]:
         """The jobs whose current state a new subscriber gets first."""
