@@ -12,4 +12,5 @@ from paperlane.observability import logger
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return authorize(event, auth_service(load(AuthSettings)))
+    settings = load(AuthSettings)
+    return authorize(event, auth_service(settings), cache_seconds=settings.authorizer_cache_seconds)

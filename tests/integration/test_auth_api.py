@@ -61,7 +61,14 @@ def test_login_returns_a_bearer_token_that_identifies_the_user(stack: LocalStack
     body = r.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 24 * 3600
     me = anon.get("/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
-    assert me == {"username": name, "email": None, "roles": ["operator"], "is_active": True, "auth": "user"}
+    assert me == {
+        "username": name,
+        "email": None,
+        "roles": ["operator"],
+        "is_active": True,
+        "reads_for": None,
+        "auth": "user",
+    }
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(stack: LocalStack, anon: TestClient) -> None:
@@ -158,6 +165,23 @@ def test_admin_manages_users_and_changes_take_effect(
     assert admin.delete(f"/api/v1/users/{name}").status_code == 204
     _error(admin.get(f"/api/v1/users/{name}"), 404, "NOT_FOUND")
     _error(admin.delete(f"/api/v1/users/{name}"), 404, "NOT_FOUND")
+
+
+def test_admin_changes_a_users_email(stack: LocalStack, admin: TestClient, anon: TestClient) -> None:
+    name = _name("mail")
+    ensure_user(stack, name, Role.OPERATOR)
+    changed = admin.patch(f"/api/v1/users/{name}", json={"email": "new.address@example.org"})
+    assert changed.status_code == 200 and changed.json()["email"] == "new.address@example.org"
+    assert admin.get(f"/api/v1/users/{name}").json()["email"] == "new.address@example.org"
+    token = _login(anon, name).json()["access_token"]
+    assert anon.get("/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["email"] == (
+        "new.address@example.org"
+    )
+    # The rest of the user is untouched, and the token still works (an email is no credential).
+    assert changed.json()["roles"] == ["operator"] and changed.json()["is_active"] is True
+    bad = admin.patch(f"/api/v1/users/{name}", json={"email": "no-at-sign.example.org"})
+    _error(bad, 422, "INVALID_REQUEST")
+    assert admin.get(f"/api/v1/users/{name}").json()["email"] == "new.address@example.org"
 
 
 def test_user_input_is_validated(admin: TestClient) -> None:
@@ -305,6 +329,47 @@ def test_role_matrix_over_every_route(
     assert not wrong, "\n".join(wrong)
 
 
+# Fixed expectations, written out rather than derived from ROLE_PERMISSIONS, so a wrong grant fails.
+# Besides signing in, a viewer's only writes are its own API keys (read-only keys for its machines).
+VIEWER_WRITES = {
+    ("POST", "/auth/login"),
+    ("POST", "/auth/refresh"),
+    ("POST", "/api/v1/keys"),
+    ("DELETE", "/api/v1/keys/{key_id}"),
+}
+# Users, webhooks, download sources and custom profiles are managed by admins only.
+ADMIN_AREAS = ("/api/v1/users", "/api/v1/webhooks", "/api/v1/sources", "/api/v1/profiles")
+READ_BY_ALL = {("GET", "/api/v1/profiles"), ("GET", "/api/v1/profiles/{name}")}
+
+
+def _refused(client: TestClient, headers: dict[str, str], method: str, path: str) -> bool:
+    r = client.request(method, _placeholder(path), headers=headers)
+    return r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN"
+
+
+def test_viewers_write_nothing_but_sign_in_and_their_own_keys(
+    stack: LocalStack, anon: TestClient, role_headers: dict[str, dict[str, str]]
+) -> None:
+    writes = [(m, p) for m, p in _routes(stack) if m in ("POST", "PUT", "PATCH", "DELETE")]
+    assert set(writes) >= VIEWER_WRITES and len(writes) > 20
+    allowed = [route for route in writes if not _refused(anon, role_headers["viewer"], *route)]
+    assert sorted(allowed) == sorted(VIEWER_WRITES)
+
+
+def test_only_admins_manage_users_webhooks_sources_and_profiles(
+    stack: LocalStack, anon: TestClient, role_headers: dict[str, dict[str, str]]
+) -> None:
+    managed = [(m, p) for m, p in _routes(stack) if p.startswith(ADMIN_AREAS) and (m, p) not in READ_BY_ALL]
+    assert {p.split("/")[3] for _, p in managed} == {"users", "webhooks", "sources", "profiles"}
+    assert ("PATCH", "/api/v1/users/{username}") in managed and ("POST", "/api/v1/profiles") in managed
+    for role in ("operator", "viewer"):
+        allowed = [route for route in managed if not _refused(anon, role_headers[role], *route)]
+        assert not allowed, f"{role} may call admin routes: {allowed}"
+    assert not [route for route in managed if _refused(anon, role_headers["admin"], *route)]
+    for route in READ_BY_ALL:
+        assert not _refused(anon, role_headers["viewer"], *route)
+
+
 def test_the_readme_table_is_the_policy() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert policy.markdown_table() in readme, "README's route table is stale: paste policy.markdown_table()"
@@ -313,9 +378,8 @@ def test_the_readme_table_is_the_policy() -> None:
 # ---------------------------------------------------------------------------- whose jobs
 
 
-def test_operators_see_only_their_own_jobs_viewers_and_admins_see_all(
-    stack: LocalStack, admin: TestClient
-) -> None:
+def test_operators_see_only_their_own_jobs_and_admins_see_all(stack: LocalStack, admin: TestClient) -> None:
+    # Viewers see one owner's jobs, named by reads_for: tests/integration/test_auth_scoping.py.
     pdf = text_pdf([f"Ownership {uuid.uuid4().hex}\nTotal 10.00"])
     with (
         signed_in_client(stack, _name("alice"), Role.OPERATOR) as alice,
@@ -332,7 +396,7 @@ def test_operators_see_only_their_own_jobs_viewers_and_admins_see_all(
         assert job_id not in {
             j["job_id"] for j in bob.get("/api/v1/jobs", params={"limit": 200}).json()["items"]
         }
-        assert viewer.get(f"/api/v1/jobs/{job_id}").status_code == 200
+        _error(viewer.get(f"/api/v1/jobs/{job_id}"), 404, "NOT_FOUND")
         _error(viewer.post(f"/api/v1/jobs/{job_id}/cancel"), 403, "FORBIDDEN")
         assert admin.get(f"/api/v1/jobs/{job_id}").json()["owner"] == alice.get("/auth/me").json()["username"]
 

@@ -118,7 +118,8 @@ def test_leagues_and_teams_reference_data(stack: LocalStack) -> None:
 
 
 def test_latest_report_trends_over_days_and_odds_movement(stack: LocalStack, seeded: Seeded) -> None:
-    with _client(stack, "games-viewer", Role.VIEWER) as viewer:
+    # An admin reads every owner's coupons (operators and viewers read one owner's: test_auth_api).
+    with _client(stack, "games-admin", Role.ADMIN) as viewer:
         # Other tests seed coupons dated far ahead: the newest here is dated later than any of them.
         newest = seeded.add_coupon("bob", "9999-12-31T23:59:59.000Z", (2.0, 3.4, 3.8))
         latest = viewer.get("/api/v1/reports/latest").json()

@@ -11,17 +11,19 @@ import pymupdf
 import pytest
 from fastapi.testclient import TestClient
 
-from paperlane.auth.roles import Role
+from paperlane.auth.models import UserPatch
+from paperlane.auth.roles import Principal, Role
 from paperlane.local.runner import Run
 from paperlane.local.stack import LocalStack
 from paperlane.ocr import rapid, searchable
-from tests.auth_helpers import signed_in_client
+from tests.auth_helpers import ensure_user, service, signed_in_client
 from tests.pdfgen import image_only_pdf, text_pdf
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tesseract") is None and not rapid.available(),
     reason="no OCR engine (apt-get install tesseract-ocr, or pip install rapidocr onnxruntime)",
 )
+ADMIN = Principal(username="root-admin", roles=frozenset({Role.ADMIN}))
 
 
 def _upload_and_wait(client: TestClient, name: str, data: bytes) -> dict[str, Any]:
@@ -64,8 +66,11 @@ def test_a_scanned_document_gets_a_searchable_pdf_and_a_text_one_does_not(
         typed_result = operator.get(f"/api/v1/jobs/{typed['job_id']}/result").json()
         assert typed_result["searchable_pdf"] is False and typed_result["ocr_confidence"] is None
 
-    # Someone else's job is as absent as a missing one; a viewer (masked reader) is refused the file.
+    # Someone else's job is as absent as a missing one; a viewer reading for the owner (a masked
+    # reader) is refused the file.
     with signed_in_client(stack, f"other-{tag}", Role.OPERATOR) as other:
         assert other.get(f"/api/v1/jobs/{job['job_id']}/searchable.pdf").status_code == 404
+    ensure_user(stack, f"viewer-{tag}", Role.VIEWER)
+    service(stack).update_user(ADMIN, f"viewer-{tag}", UserPatch(reads_for=f"scan-{tag}"))
     with signed_in_client(stack, f"viewer-{tag}", Role.VIEWER) as viewer:
         assert viewer.get(f"/api/v1/jobs/{job['job_id']}/searchable.pdf").status_code == 409

@@ -33,6 +33,7 @@ class Me(BaseModel):
     email: str | None
     roles: list[Role]
     is_active: bool
+    reads_for: str | None = Field(default=None, description="Viewers: whose jobs you read")
     auth: str = Field(description="How this request authenticated: user (token) or api_key")
 
 
@@ -66,6 +67,7 @@ def me(principal: PrincipalDep, service: AuthServiceDep) -> Me:
         email=user.email,
         roles=sorted(principal.roles, key=list(Role).index),
         is_active=user.is_active,
+        reads_for=principal.reads_for,
         auth=principal.kind,
     )
 
@@ -93,7 +95,9 @@ def get_user(username: Username, service: AuthServiceDep) -> User:
 
 
 @router.patch(
-    "/api/v1/users/{username}", response_model=User, summary="Change roles, activation, password or email"
+    "/api/v1/users/{username}",
+    response_model=User,
+    summary="Change roles, activation, password, email or reads_for",
 )
 def update_user(
     username: Username, body: UserPatch, principal: PrincipalDep, service: AuthServiceDep

@@ -40,10 +40,10 @@ def game_query(
     team: str | None = None,
     created: tuple[dt.date, dt.date] | None = None,
 ) -> RecordQuery:
-    """Which football records a caller may read, filtered: operators only their own coupons'."""
+    """Which football records a caller may read, filtered: non-admins only one owner's coupons."""
     equals = {"league": league} if league else {}
-    if not principal.sees_all_jobs():
-        equals["record_owner"] = principal.username
+    if (owner := principal.owner_scope) is not None:
+        equals["record_owner"] = owner
     any_of = {}
     if team:
         # Aliases work: "Man Utd" finds Manchester United.

@@ -9,20 +9,21 @@ has no API Gateway, runs the full check here.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
 
+from paperlane import aws
 from paperlane.api.deps import SettingsDep
 from paperlane.auth import policy
 from paperlane.auth.factory import auth_service
-from paperlane.auth.ratelimit import FixedWindowLimiter, limit_for
-from paperlane.auth.roles import Principal, Role
-from paperlane.auth.service import AuthService
+from paperlane.auth.ratelimit import FixedWindowLimiter, Limiter, limit_for
+from paperlane.auth.roles import Principal
+from paperlane.auth.service import MISSING_CREDENTIAL, AuthService
 from paperlane.config import ApiSettings
 from paperlane.errors import Forbidden, RateLimited, Unauthorized
+from paperlane.storage.ratelimit import DynamoWindowLimiter
 
 # Declared so that OpenAPI (and Swagger UI's Authorize button) knows both ways in; read raw below.
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /auth/login")
@@ -61,11 +62,7 @@ def authorize(
     if permission == policy.PUBLIC:
         return principal
     if principal is None:
-        raise Unauthorized(
-            "Sign in first: send 'Authorization: Bearer <access_token>' (POST /auth/login) or "
-            "'X-API-Key: <key>'.",
-            headers={"WWW-Authenticate": 'Bearer realm="paperlane"'},
-        )
+        raise Unauthorized(MISSING_CREDENTIAL, headers={"WWW-Authenticate": 'Bearer realm="paperlane"'})
     if not principal.can(permission):
         raise Forbidden(
             f"Your roles ({', '.join(sorted(principal.roles))}) do not include the permission "
@@ -89,22 +86,18 @@ def _from_authorizer(request: Request) -> Principal | None:
     raw = context.get("principal")
     if not raw:
         return None
-    data = json.loads(raw)
-    return Principal(
-        username=data["username"],
-        roles=frozenset(Role(r) for r in data["roles"]),
-        kind=data.get("kind", "user"),
-        key_id=data.get("key_id"),
-    )
+    return Principal.from_context(str(raw))
 
 
 def _rate_limit(request: Request, settings: ApiSettings, principal: Principal | None) -> None:
-    if settings.rate_limit_backend == "off":
+    limiter = _limiter(request, settings)
+    if limiter is None:
         return
     kind, limit = limit_for(principal, settings)
-    who = principal.username if principal else (request.client.host if request.client else "unknown")
-    limiter: FixedWindowLimiter = request.app.state.limiter
+    who = principal.username if principal else client_address(request)
     quota = limiter.hit(f"{kind}:{who}", limit)
+    if quota is None:
+        return
     setattr(request.state, QUOTA_STATE, quota)
     if not quota.allowed:
         raise RateLimited(
@@ -112,6 +105,25 @@ def _rate_limit(request: Request, settings: ApiSettings, principal: Principal | 
             details={"limit_per_minute": limit},
             headers=quota.headers(),
         )
+
+
+def _limiter(request: Request, settings: ApiSettings) -> Limiter | None:
+    if settings.rate_limit_backend == "dynamodb":
+        # Lambda containers share nothing: on AWS the counts live in a table (a client, no state here).
+        return DynamoWindowLimiter(aws.dynamodb(), settings.rate_limit_table)
+    if settings.rate_limit_backend == "memory":
+        limiter: FixedWindowLimiter = request.app.state.limiter
+        return limiter
+    return None
+
+
+def client_address(request: Request) -> str:
+    """Who an anonymous caller is: API Gateway's source IP on AWS, the socket's peer locally."""
+    event = request.scope.get("aws.event") or {}
+    source_ip = ((event.get("requestContext") or {}).get("identity") or {}).get("sourceIp")
+    if source_ip:
+        return str(source_ip)
+    return request.client.host if request.client else "unknown"
 
 
 def require_principal(principal: Annotated[Principal | None, Depends(authorize)]) -> Principal:

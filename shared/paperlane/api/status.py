@@ -97,7 +97,7 @@ def get_batch(batch_id: str, stores: StoresDep, principal: PrincipalDep) -> Batc
     if not ids.is_batch_id(batch_id):
         raise NotFound(f"No batch with id {batch_id!r}.")
     batch = stores.jobs.get_batch(batch_id)
-    if not principal.sees_all_jobs() and batch.owner != principal.username:
+    if not principal.may_read(batch.owner):
         raise NotFound(f"No batch with id {batch_id!r}.")
     jobs: list[Job] = []
     cursor = None

@@ -16,6 +16,8 @@ class User(BaseModel):
     email: str | None = None
     roles: list[Role] = Field(min_length=1)
     is_active: bool = True
+    # A viewer-only user may read the jobs of one other (non-viewer) user: see Principal.owner_scope.
+    reads_for: str | None = None
     created_at: str
     updated_at: str | None = None
 
@@ -60,6 +62,9 @@ class NewUser(BaseModel):
     password: str = Field(repr=False, min_length=1, max_length=256)
     email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=254)
     roles: list[Role] = Field(min_length=1)
+    reads_for: str | None = Field(
+        default=None, pattern=USERNAME_PATTERN, description="Viewers only: whose jobs this viewer reads"
+    )
 
     _roles = field_validator("roles")(_unique_roles)
 
@@ -69,6 +74,10 @@ class UserPatch(BaseModel):
     is_active: bool | None = None
     password: str | None = Field(default=None, repr=False, min_length=1, max_length=256)
     email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=254)
+    # Unlike the fields above, an explicit null means something here: it clears the attribute.
+    reads_for: str | None = Field(
+        default=None, pattern=USERNAME_PATTERN, description="Viewers only: whose jobs to read; null clears"
+    )
 
 
 class NewApiKey(BaseModel):

@@ -1,4 +1,9 @@
-"""Per-caller request limits in fixed one-minute windows (the local stack's; AWS uses usage plans)."""
+"""Per-caller request limits in fixed one-minute windows.
+
+Two counters with one behaviour: ``FixedWindowLimiter`` counts in the process (the local stack,
+``RATE_LIMIT_BACKEND=memory``); ``paperlane.storage.ratelimit.DynamoWindowLimiter`` counts in a
+DynamoDB table (AWS, ``dynamodb``), where each request may land on another Lambda container.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -21,6 +27,19 @@ class Quota(BaseModel):
     remaining: int
     # Epoch seconds when the window resets.
     reset: int
+    # Seconds from the request to the reset (Retry-After when refused).
+    retry_after: int
+
+    @classmethod
+    def of(cls, *, allowed: bool, limit: int, count: int, start: int, window: int, now: float) -> Quota:
+        reset = start + window
+        return cls(
+            allowed=allowed,
+            limit=limit,
+            remaining=max(0, limit - count),
+            reset=reset,
+            retry_after=max(1, reset - math.floor(now)),
+        )
 
     def headers(self) -> dict[str, str]:
         out = {
@@ -29,8 +48,18 @@ class Quota(BaseModel):
             "X-RateLimit-Reset": str(self.reset),
         }
         if not self.allowed:
-            out["Retry-After"] = str(max(1, self.reset - math.floor(time.time())))
+            out["Retry-After"] = str(self.retry_after)
         return out
+
+
+class Limiter(Protocol):
+    def hit(self, key: str, limit: int) -> Quota | None:
+        """Count one request against ``key``'s window; None when the count is unavailable (the
+        request then goes through: failing open beats refusing everyone)."""
+
+
+def window_start(now: float, window: int) -> int:
+    return int(now // window) * window
 
 
 class FixedWindowLimiter:
@@ -42,7 +71,7 @@ class FixedWindowLimiter:
 
     def hit(self, key: str, limit: int) -> Quota:
         now = self._now()
-        start = int(now // self._window) * self._window
+        start = window_start(now, self._window)
         with self._lock:
             window, count = self._counts.get(key, (start, 0))
             if window != start:
@@ -53,9 +82,7 @@ class FixedWindowLimiter:
             self._counts[key] = (window, count)
             if len(self._counts) > 50_000:
                 self._counts = {k: v for k, v in self._counts.items() if v[0] == start}
-        return Quota(
-            allowed=allowed, limit=limit, remaining=max(0, limit - count), reset=start + self._window
-        )
+        return Quota.of(allowed=allowed, limit=limit, count=count, start=start, window=self._window, now=now)
 
 
 def limit_for(principal: Principal | None, settings: AuthSettings) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Literal
 
@@ -44,6 +45,8 @@ class Principal(BaseModel):
     roles: frozenset[Role]
     kind: Literal["user", "api_key"] = "user"
     key_id: str | None = None
+    # Set by an admin on a viewer-only user: whose jobs that viewer reads (paperlane.auth.models.User).
+    reads_for: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -56,11 +59,49 @@ class Principal(BaseModel):
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 
+    @property
+    def owner_scope(self) -> str | None:
+        """The one owner whose jobs, batches, documents, records and exports this caller sees; None for
+        admins, who see everyone's. Operators see their own; a viewer sees those of the user it reads
+        for (none when it reads for nobody: viewers submit nothing)."""
+        if self.is_admin:
+            return None
+        if self.reads_for and self.roles == {Role.VIEWER}:
+            return self.reads_for
+        return self.username
+
     def sees_all_jobs(self) -> bool:
-        # Operators see only the jobs and batches they submitted. Viewers are read-only auditors of
-        # every job (with identity numbers masked); admins see and control everything.
-        return self.is_admin or Role.VIEWER in self.roles
+        return self.owner_scope is None
+
+    def may_read(self, owner: str | None) -> bool:
+        """Whether a job or batch owned by ``owner`` (None: from the drop folder) is visible."""
+        scope = self.owner_scope
+        return scope is None or owner == scope
 
     def sees_pii(self) -> bool:
         # A viewer reads Aadhaar and PAN numbers masked, even when they hold another role too.
         return self.is_admin or Role.VIEWER not in self.roles
+
+    def to_context(self) -> str:
+        """The principal as JSON: what the Lambda authorizer passes to the handlers (context values
+        must be strings, numbers or booleans) and what a WebSocket connection keeps."""
+        return json.dumps(
+            {
+                "username": self.username,
+                "roles": sorted(self.roles),
+                "kind": self.kind,
+                "key_id": self.key_id,
+                "reads_for": self.reads_for,
+            }
+        )
+
+    @classmethod
+    def from_context(cls, raw: str) -> Principal:
+        data = json.loads(raw)
+        return cls(
+            username=data["username"],
+            roles=frozenset(Role(r) for r in data["roles"]),
+            kind=data.get("kind", "user"),
+            key_id=data.get("key_id"),
+            reads_for=data.get("reads_for"),
+        )

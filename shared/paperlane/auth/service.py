@@ -18,6 +18,9 @@ from paperlane.errors import AccountLocked, Forbidden, InvalidRequest, NotFound,
 from paperlane.storage.auth import AuthRepository, UserPage
 
 _WRONG = "Wrong username or password."
+MISSING_CREDENTIAL = (
+    "Sign in first: send 'Authorization: Bearer <access_token>' (POST /auth/login) or 'X-API-Key: <key>'."
+)
 # last_used_at is written at most this often per key, so machine traffic does not double the writes.
 _TOUCH_EVERY = timedelta(hours=1)
 
@@ -102,7 +105,9 @@ class AuthService:
             if scheme.lower() == "bearer" and credential:
                 claims = self.tokens.verify(credential)
                 user = self._current_user(claims.sub, claims.ver)
-                return Principal(username=user.username, roles=frozenset(user.roles))
+                return Principal(
+                    username=user.username, roles=frozenset(user.roles), reads_for=user.reads_for
+                )
             if scheme.lower() == "apikey" and credential:
                 return self._api_key_principal(credential)
             raise Unauthorized("The Authorization header must be 'Bearer <token>' or 'ApiKey <key>'.")
@@ -125,7 +130,13 @@ class AuthService:
             self.repo.touch_key(stored.key_id, clock.iso(now))
         # A key never holds more than its owner does today.
         roles = frozenset(stored.roles) & frozenset(owner.roles)
-        return Principal(username=owner.username, roles=roles, kind="api_key", key_id=stored.key_id)
+        return Principal(
+            username=owner.username,
+            roles=roles,
+            kind="api_key",
+            key_id=stored.key_id,
+            reads_for=owner.reads_for,
+        )
 
     # ------------------------------------------------------------------ users (admin)
 
@@ -135,10 +146,12 @@ class AuthService:
     @staticmethod
     def create_user_in(repo: AuthRepository, new: NewUser) -> User:
         passwords.check_policy(new.password)
+        _check_reads_for(repo, new.username, new.roles, new.reads_for)
         user = StoredUser(
             username=new.username,
             email=new.email,
             roles=new.roles,
+            reads_for=new.reads_for,
             created_at=clock.iso(),
             password_hash=passwords.hash_password(new.password),
         )
@@ -160,6 +173,10 @@ class AuthService:
             changes["roles"] = sorted(set(patch.roles), key=list(Role).index)
         if patch.email is not None:
             changes["email"] = patch.email
+        if "reads_for" in patch.model_fields_set or patch.roles is not None:
+            reads_for = patch.reads_for if "reads_for" in patch.model_fields_set else user.reads_for
+            _check_reads_for(self.repo, username, patch.roles or user.roles, reads_for)
+            changes["reads_for"] = reads_for
         if patch.is_active is not None:
             if username == actor.username and not patch.is_active:
                 raise InvalidRequest("You cannot deactivate yourself.")
@@ -235,6 +252,29 @@ class AuthService:
             raise NotFound(f"No API key {key_id!r} of yours.")
         self.repo.revoke_key(key_id)
         return stored.public().model_copy(update={"revoked": True})
+
+
+def _check_reads_for(repo: AuthRepository, username: str, roles: list[Role], reads_for: str | None) -> None:
+    """A viewer-only user may read for one existing user who is not a viewer (and not itself)."""
+    if reads_for is None:
+        return
+    details = {"field": "reads_for"}
+    if set(roles) != {Role.VIEWER}:
+        raise InvalidRequest(
+            "Only a user whose one role is viewer can read for another user: clear reads_for "
+            "(null) when giving other roles.",
+            details=details,
+        )
+    if reads_for == username:
+        raise InvalidRequest("A viewer cannot read for itself.", details=details)
+    target = repo.get_user(reads_for)
+    if target is None:
+        raise InvalidRequest(f"reads_for names no user: {reads_for!r} does not exist.", details=details)
+    if Role.VIEWER in target.roles:
+        raise InvalidRequest(
+            f"reads_for must name a user who submits jobs, not a viewer ({reads_for!r} is one).",
+            details=details,
+        )
 
 
 def _locked(seconds: int) -> AccountLocked:
