@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pymupdf
 
-from paperlane.profiles.sale_deed.validators import verhoeff_digit
+from paperlane.pii import verhoeff_digit
 
 A4 = (595.0, 842.0)
 _FONTS = (("helv", "hebo"), ("tiro", "tibo"), ("cour", "cobo"))
@@ -153,7 +153,7 @@ class Style:
     c_unit: str
     id_fmt: int
     headers: str  # "full" | "id_only" | "none"
-    fees: str  # "table" | "sentence" | "image"
+    fees: str  # "table" | "sentence" | "image", or "none" (only when asked for: no fee table at all)
     cash: bool
     cash_question: bool
     covenants: int
@@ -636,9 +636,12 @@ def _shares(rng: random.Random, n: int) -> list[float]:
     return rng.choice(([50.0, 25.0, 25.0], [40.0, 30.0, 30.0], [34.0, 33.0, 33.0]))
 
 
-def deed(seed: int) -> Deed:
+def deed(seed: int, *, fees: str | None = None) -> Deed:
+    """Deed ``seed``; ``fees`` overrides how its fee table is printed ("none": the deed has none)."""
     rng = random.Random(seed)
     style = _style(rng)
+    if fees is not None:
+        style = replace(style, fees=fees)
     used: set[str] = set()
     sellers = [_person(rng, used) for _ in range(rng.choice((1, 1, 2, 2, 3)))]
     buyers = [_person(rng, used) for _ in range(rng.choice((1, 1, 2, 2, 3)))]
@@ -802,7 +805,7 @@ def deed(seed: int) -> Deed:
     )
     w.para(
         f"Presented in the office of the Sub-Registrar on {_date(registered, style.date_fmt)} and "
-        "admitted by the executants. Fees paid:"
+        "admitted by the executants." + (" Fees paid:" if style.fees != "none" else "")
     )
     fee_rows = [
         ["Sl. No.", "Description", "Amount (Rs.)"],
@@ -815,7 +818,7 @@ def deed(seed: int) -> Deed:
         w.table(fee_rows, [50.0, 200.0, 120.0])
     elif style.fees == "image":
         w.image_table(fee_rows, [50.0, 200.0, 120.0])
-    else:
+    elif style.fees == "sentence":
         w.para(
             f"Stamp duty of {_money(rng, stamp, style, words=False)} and registration fee of "
             f"{_money(rng, reg_fee, style, words=False)} have been paid."
@@ -855,9 +858,9 @@ def deed(seed: int) -> Deed:
             "pincode": prop_pin,
             "state": state,
             "sale_consideration": consideration,
-            # With the fee table as an image and no e-stamp box, no text gives the duty.
-            "stamp_duty_fee": None if style.fees == "image" and not style.estamp else stamp,
-            "registration_fee": None if style.fees == "image" else reg_fee,
+            # With the fee table as an image (or none) and no e-stamp box, no text gives the duty.
+            "stamp_duty_fee": None if style.fees in ("image", "none") and not style.estamp else stamp,
+            "registration_fee": None if style.fees in ("image", "none") else reg_fee,
             "guidance_value": guidance,
         },
         "buyers": [party(p) for p in buyers],

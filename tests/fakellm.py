@@ -14,16 +14,26 @@ from paperlane.local.stack import LocalStack
 
 
 class FakeModel:
-    """Answers every chat completion with ``answer`` (a JSON object) and records the requests."""
+    """Answers every chat completion with ``answer`` (a JSON object) and records the requests.
 
-    def __init__(self, answer: dict[str, Any]) -> None:
+    ``down_for``: the first that many requests get HTTP 503, as from a model server that is down.
+    """
+
+    def __init__(self, answer: dict[str, Any], *, down_for: int = 0) -> None:
         self.answer = answer
         self.requests: list[dict[str, Any]] = []
+        self.refused = 0
         model = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 model.requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                if len(model.requests) <= down_for:
+                    model.refused += 1
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 reply = {
                     "choices": [
                         {
@@ -56,11 +66,17 @@ class FakeModel:
 
 
 @contextmanager
-def llm_backend(stack: LocalStack, url: str) -> Iterator[None]:
-    """Switch the deployed functions to the OpenAI-compatible backend at ``url`` for a block."""
+def llm_backend(stack: LocalStack, url: str, **settings: str) -> Iterator[None]:
+    """Switch the deployed functions to the OpenAI-compatible backend at ``url`` for a block;
+    ``settings`` are further LLM_* variables for the LLM function (retries, breaker)."""
     changes = {
         "PlanOcrFunction": {"LLM_BACKEND": "openai"},
-        "LlmFunction": {"LLM_BACKEND": "openai", "LLM_BASE_URL": url, "LLM_MODEL_ID": "fake-model"},
+        "LlmFunction": {
+            "LLM_BACKEND": "openai",
+            "LLM_BASE_URL": url,
+            "LLM_MODEL_ID": "fake-model",
+            **settings,
+        },
     }
     saved: dict[str, dict[str, str]] = {}
     for logical_id, env in changes.items():

@@ -8,13 +8,16 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
+from paperlane.pii import AADHAAR_LIKE, PAN_LIKE
+
 # Personal data and credentials never reach a log line: Aadhaar (12 digits), PAN (AAAAA9999A), phone
 # numbers, and (should one ever be passed to a logger) JWTs and Paperlane API keys.
 _PII = [
     (re.compile(r"\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*"), "[token]"),
     (re.compile(r"\bpl_[0-9a-f]{16}_[\w-]+"), "[api-key]"),
-    (re.compile(r"\b\d{4}\s?\d{4}\s?\d{4}\b"), "XXXX-XXXX-####"),
-    (re.compile(r"\b[A-Z]{5}\d{4}[A-Z]\b"), "XXXXX####X"),
+    # Anything shaped like an Aadhaar or a PAN (paperlane.pii), checksum or not: logs lose nothing by it.
+    (AADHAAR_LIKE, "XXXX-XXXX-####"),
+    (PAN_LIKE, "XXXXX####X"),
     (re.compile(r"(?<!\d)(?:\+91[\s-]?)?[6-9]\d{9}(?!\d)"), "##########"),
 ]
 

@@ -1,4 +1,4 @@
-"""What every extraction stage sees of a page: its text and its word boxes.
+"""What every extraction stage sees of a page: its text, its word boxes and where its images are.
 
 Text-layer words and OCR words share this shape, so extractors never care where words came from.
 Coordinates are PDF points in the page's displayed (rotated) space, origin top-left.
@@ -11,6 +11,8 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import BaseModel, Field, SkipValidation
 
 TextSource = Literal["text", "ocr", "none"]
+# (x0, y0, x1, y1)
+Box = tuple[float, float, float, float]
 
 
 class Word(NamedTuple):
@@ -43,6 +45,10 @@ class Page(BaseModel):
     confidence: float | None = None
     # Why OCR could not read the page ({code, message}), when it could not.
     ocr_error: dict[str, str] | None = None
+    # Boxes of the images embedded in the text layer's page (not tiny ones, largest first), so a
+    # profile can tell "printed as a picture" from "not in the document". Empty for OCR'd pages, which
+    # are one picture.
+    images: list[Box] = Field(default_factory=list)
 
     @property
     def word_count(self) -> int:

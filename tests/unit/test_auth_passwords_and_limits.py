@@ -65,3 +65,34 @@ def test_identity_numbers_are_masked_wherever_they_sit() -> None:
     assert buyer["aadhaar_number"] == "XXXXXXXX7116" and buyer["pan_card_number"] == "XXXXXX379P"
     assert buyer["name"] == "A" and out["record"]["property"]["pincode"] == "560007"
     assert record["record"]["buyers"][0]["aadhaar_number"] == "288428797116", "the input is untouched"
+
+
+@pytest.mark.parametrize(
+    ("key", "identity"),
+    [
+        ("aadhaar_no", True),
+        ("AadharNumber", True),
+        ("panCardNumber", True),
+        ("PAN", True),
+        ("buyer_uid", True),
+        ("buyers[0].aadhaar_number", True),
+        ("company", False),
+        ("span", False),
+        ("guid", False),
+        ("expanded", False),
+    ],
+)
+def test_identity_fields_are_known_by_the_words_of_their_names(key: str, identity: bool) -> None:
+    # A wrong check digit: no Aadhaar to the free-text rule, so only the key can have it masked.
+    assert (masked({key: "288428797117"})[key] == "XXXXXXXX7117") is identity
+
+
+def test_identity_numbers_in_free_text_are_masked_in_their_printed_shape() -> None:
+    text = "Aadhaar 2884 2879 7116 / 2884-2879-7116 / 288428797116, PAN BQXPG0379P, UTR 123456789012."
+    assert masked({"text": text})["text"] == (
+        "Aadhaar XXXX XXXX 7116 / XXXX-XXXX-7116 / XXXXXXXX7116, PAN XXXXXX379P, UTR 123456789012."
+    )
+    # Under an identity key: masked whole, numbers too; a value without digits holds no number; a
+    # "fields" entry named after an identity path keeps its own keys' values.
+    out = masked({"uid": 288428797116, "aadhaar": "not given", "buyers[0].pan": {"source": "rules"}})
+    assert out == {"uid": "XXXXXXXX7116", "aadhaar": "not given", "buyers[0].pan": {"source": "rules"}}

@@ -33,10 +33,13 @@ def test_document_error_codes_are_unique() -> None:
 
 def test_identity_and_phone_numbers_never_reach_logs() -> None:
     masked = mask_pii(
-        {"note": "PAN BQXPG0379P, Aadhaar 2884 2879 7116, phone +91 9762169761", "list": ["288428797116"]}
+        {
+            "note": "PAN BQXPG0379P, Aadhaar 2884 2879 7116, phone +91 9762169761",
+            "list": ["288428797116", "Aadhaar 4973-1240-5876"],
+        }
     )
     text = str(masked)
-    for secret in ("BQXPG0379P", "2884 2879 7116", "9762169761", "288428797116"):
+    for secret in ("BQXPG0379P", "2884 2879 7116", "9762169761", "288428797116", "1240"):
         assert secret not in text
     assert "PAN" in text
 

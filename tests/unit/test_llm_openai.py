@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from paperlane.config import LlmSettings
-from paperlane.errors import LlmNotConfigured, LlmRequestRejected, ModelUnavailable
+from paperlane.errors import ExtractionFailed, LlmNotConfigured, LlmRequestRejected, ModelUnavailable
 from paperlane.llm import ExtractionTask, InMemoryBreakerStore
 from paperlane.llm.extractor import Extractor
 from paperlane.llm.factory import build_extractor
@@ -181,6 +181,42 @@ def test_a_non_json_answer_is_asked_again_with_the_error(server: FakeServer, htt
     assert retry[2]["content"].startswith("Sure!")
     assert "not valid JSON" in retry[3]["content"]
     assert result.rejected_answers == 1 and result.usage.calls == 2
+
+
+@pytest.mark.parametrize(
+    ("bad", "complaint"),
+    [
+        ({"title": "Invoice 42"}, "'amount' is required"),
+        (["Invoice 42", 1250.5], "must be a JSON object"),
+        ({"title": 42, "amount": 1.0}, "$.title: expected string"),
+    ],
+)
+def test_json_that_violates_the_schema_is_rejected_and_asked_again_with_the_error(
+    server: FakeServer, http: httpx.Client, bad: Any, complaint: str
+) -> None:
+    server.answer(json.dumps(bad), prompt_tokens=900, completion_tokens=50)
+    server.answer(json.dumps(GOOD), prompt_tokens=1100, completion_tokens=60)
+    result = extractor_for(server, http).extract_text(TASK, "INVOICE 42")
+
+    assert result.data == GOOD
+    assert result.rejected_answers == 1 and len(server.requests) == 2
+    first, retry = (r.body["messages"] for r in server.requests)
+    assert [m["role"] for m in retry] == ["system", "user", "assistant", "user"]
+    assert retry[1] == first[1] and json.loads(retry[2]["content"]) == bad
+    assert complaint in retry[3]["content"]
+    # Both answers were paid for, and are counted.
+    assert (result.usage.calls, result.usage.input_tokens, result.usage.output_tokens) == (2, 2000, 110)
+    assert [c.accepted for c in result.calls] == [False, True]
+
+
+def test_json_that_stays_invalid_fails_the_extraction_after_max_attempts(
+    server: FakeServer, http: httpx.Client
+) -> None:
+    for _ in range(3):
+        server.answer(json.dumps({"title": "Invoice 42"}))
+    with pytest.raises(ExtractionFailed, match="no valid answer in 3 attempts"):
+        extractor_for(server, http).extract_text(TASK, "INVOICE 42")
+    assert len(server.requests) == 3
 
 
 def test_429_waits_for_retry_after_then_succeeds(server: FakeServer, http: httpx.Client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pymupdf
 import pytest
 
 from paperlane.errors import PdfEncrypted
@@ -131,6 +132,36 @@ def test_word_boxes_are_in_the_displayed_rotated_page(rotation: int) -> None:
         # The two libraries measure glyph heights differently; positions agree within a few points.
         assert abs((a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2) < 4
         assert abs((a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2) < 4
+
+
+def _page_with_images(rotation: int) -> bytes:
+    """A 400 x 600 page with a line of text, a 200 x 100 picture and a 5 x 5 speck, then /Rotate."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=400, height=600)
+    page.insert_text((50, 60), "Fees paid as below", fontsize=11)
+    pixmap = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 40, 20), False)
+    pixmap.clear_with(200)
+    page.insert_image(pymupdf.Rect(50, 100, 250, 200), pixmap=pixmap)
+    page.insert_image(pymupdf.Rect(300, 100, 305, 105), pixmap=pixmap)
+    page.set_rotation(rotation)
+    return bytes(doc.tobytes())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("rotation", "box"),
+    [
+        (0, (50.0, 100.0, 250.0, 200.0)),
+        (90, (400.0, 50.0, 500.0, 250.0)),  # turned clockwise: x = 600 - y, y = x
+        (180, (150.0, 400.0, 350.0, 500.0)),
+    ],
+)
+def test_image_boxes_are_kept_in_the_displayed_page_without_specks(
+    backend: Backend, rotation: int, box: tuple[float, ...]
+) -> None:
+    [page] = extract_pages(_page_with_images(rotation), 1, 1, backend=backend)
+    assert page.source == "text" and page.images == [box]
+    assert extract_pages(text_pdf(PAGES), 1, 1, backend=backend)[0].images == []
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

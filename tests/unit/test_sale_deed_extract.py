@@ -1,16 +1,13 @@
 """The sale_deed profile over the sample deeds and over generated deeds of many layouts.
 
-Fields are compared by the rule in samples/README.md ("How outputs are compared"): case, accents,
-repeated spaces and trailing punctuation ignored; numbers within 0.5; "", "-" and null alike.
+Fields are compared by the rule in samples/README.md ("How outputs are compared", tests.deedcompare).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
-from typing import Any
 
 import pymupdf
 import pytest
@@ -18,8 +15,9 @@ import pytest
 from paperlane import profiles
 from paperlane.pages import Page
 from paperlane.pdf.text import extract_pages
+from paperlane.pii import verhoeff_digit
 from paperlane.profiles.sale_deed import SaleDeedProfile
-from paperlane.profiles.sale_deed.validators import verhoeff_digit
+from tests.deedcompare import field_errors, norm
 from tests.deedgen import Deed, deed
 from tests.shared_assets import samples_dir
 
@@ -28,56 +26,6 @@ SEEDS = range(40)
 
 def _pages(pdf: bytes) -> list[Page]:
     return extract_pages(pdf, 1, pymupdf.open(stream=pdf, filetype="pdf").page_count)
-
-
-def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{path}.{k}" if path else k)]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{path}[{i}]")]
-    return [(path, value)]
-
-
-def _norm(value: Any) -> Any:
-    if value in (None, "", "-"):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", text).strip().rstrip(".,;:").casefold()
-
-
-def _same(got: Any, expected: Any) -> bool:
-    g, e = _norm(got), _norm(expected)
-    if isinstance(e, float) and isinstance(g, float):
-        return abs(g - e) <= 0.5
-    return bool(g == e)
-
-
-def _pair_parties(got: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
-    """Got parties reordered to match the expected ones by name (the README pairs parties by name)."""
-    by_name = {_norm(p.get("name")): p for p in got}
-    return [by_name.get(_norm(p["name"])) for p in expected]
-
-
-def field_errors(got: dict[str, Any], expected: dict[str, Any]) -> tuple[int, list[str]]:
-    """(number of leaf fields compared, paths that differ). Missing or extra parties count as errors."""
-    total, wrong = 0, []
-    for path, value in _leaves({k: v for k, v in expected.items() if k not in ("buyers", "sellers")}):
-        total += 1
-        if not _same(dict(_leaves(got)).get(path), value):
-            wrong.append(path)
-    for role in ("buyers", "sellers"):
-        paired = _pair_parties(got.get(role, []), expected[role])
-        for i, (mine, theirs) in enumerate(zip(paired, expected[role], strict=True)):
-            for key, value in theirs.items():
-                total += 1
-                if mine is None or not _same(mine.get(key), value):
-                    wrong.append(f"{role}[{i}].{key}")
-        extra = len(got.get(role, [])) - sum(1 for p in paired if p is not None)
-        total += extra
-        wrong += [f"{role}[extra]"] * extra
-    return total, wrong
 
 
 # --- the samples --------------------------------------------------------------------------------------
@@ -104,6 +52,58 @@ def test_samples_match_expected_fields(name: str) -> None:
     assert set(record["property"]) == set(expected["property"])
     assert [set(p) for p in record["sellers"]] == [set(p) for p in expected["sellers"]]
     assert [set(p) for p in record["buyers"]] == [set(p) for p in expected["buyers"]]
+
+
+# --- the registration fee: needs_vision only when a picture holds the fee table -------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5])
+def test_a_fee_table_printed_as_a_picture_needs_vision(seed: int) -> None:
+    generated = deed(seed, fees="image")
+    output = SaleDeedProfile().extract(_pages(generated.pdf)).output
+    assert output["record"]["property"]["registration_fee"] is None
+    assert "property.registration_fee" in output["needs_vision"]
+    assert "FEE_NOT_FOUND" not in {i["code"] for i in output["validation_errors"]}
+
+
+def test_a_fee_table_picture_pushed_over_a_page_break_still_needs_vision() -> None:
+    # Seed 5 prints "Fees paid:" at the foot of page 2 and the picture at the top of page 3.
+    pages = _pages(deed(5, fees="image").pdf)
+    [(page, box)] = [(p, b) for p in pages for b in p.images]
+    assert not [w for w in page.words if 0.1 * page.height < w.y1 <= box[1]], "nothing above the picture"
+    output = SaleDeedProfile().extract(pages).output
+    assert "property.registration_fee" in output["needs_vision"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5])
+def test_a_deed_without_a_fee_table_lists_the_fee_as_not_found_not_needs_vision(seed: int) -> None:
+    generated = deed(seed, fees="none")
+    output = SaleDeedProfile().extract(_pages(generated.pdf)).output
+    assert generated.record["property"]["registration_fee"] is None
+    assert output["record"]["property"]["registration_fee"] is None
+    assert output["needs_vision"] == []
+    not_found = {i["field"] for i in output["validation_errors"] if i["code"] == "FEE_NOT_FOUND"}
+    assert "property.registration_fee" in not_found
+    assert ("property.stamp_duty_fee" in not_found) == (
+        generated.record["property"]["stamp_duty_fee"] is None
+    )
+
+
+def test_a_picture_away_from_any_fee_wording_is_not_a_fee_table() -> None:
+    generated = deed(0, fees="none")
+    doc = pymupdf.open(stream=generated.pdf, filetype="pdf")
+    # A page with the site plan of the property, as a picture, before the last page.
+    page = doc.new_page(pno=doc.page_count - 1, width=595, height=842)
+    page.insert_text((60, 110), "SITE PLAN OF THE SCHEDULE 'C' PROPERTY", fontname="hebo", fontsize=11)
+    plan = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 300, 200), False)
+    plan.clear_with(180)
+    page.insert_image(pymupdf.Rect(60, 130, 510, 430), pixmap=plan)
+    page.insert_text((60, 450), "Not to scale. Boundaries as in Schedule 'A'.", fontname="helv", fontsize=10)
+    pages = _pages(bytes(doc.tobytes()))
+    assert [p.page for p in pages if p.images] == [len(pages) - 1]
+    output = SaleDeedProfile().extract(pages).output
+    assert output["needs_vision"] == []
+    assert "property.registration_fee" in {i["field"] for i in output["validation_errors"]}
 
 
 def test_profile_is_registered_and_fills_the_records_table() -> None:
@@ -200,7 +200,7 @@ def test_bad_aadhaar_checksum_and_bad_pan_are_reported() -> None:
     pdf = _tampered(pdf, pan, bad_pan)
     output = SaleDeedProfile().extract(_pages(pdf)).output
     buyers = output["record"]["buyers"]
-    index = next(i for i, p in enumerate(buyers) if _norm(p["name"]) == _norm(buyer["name"]))
+    index = next(i for i, p in enumerate(buyers) if norm(p["name"]) == norm(buyer["name"]))
     codes = {(e["field"], e["code"]) for e in output["validation_errors"]}
     assert (f"buyers[{index}].aadhaar_number", "AADHAAR_CHECKSUM") in codes
     assert (f"buyers[{index}].pan_card_number", "PAN_FORMAT") in codes

@@ -13,16 +13,16 @@ import pytest
 from paperlane.ocr.engine import ocr_page
 from paperlane.pages import Page
 from paperlane.pdf.text import extract_pages
+from paperlane.pii import verhoeff_digit
 from paperlane.profiles.sale_deed import SaleDeedProfile
 from paperlane.profiles.sale_deed.identity import normalize_aadhaar, normalize_doubled_pan, normalize_pan
 from paperlane.profiles.sale_deed.numbers import figure_value
 from paperlane.profiles.sale_deed.parties import extract_parties
 from paperlane.profiles.sale_deed.property import schedules
 from paperlane.profiles.sale_deed.text import repair
-from paperlane.profiles.sale_deed.validators import verhoeff_digit
+from tests.deedcompare import field_errors
 from tests.deedgen import Deed, deed
 from tests.ocrnoise import noisy_pages
-from tests.unit.test_sale_deed_extract import field_errors
 
 SEEDS = range(30)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from paperlane.pii import verhoeff_check, verhoeff_digit
 from paperlane.profiles.sale_deed.money import labeled_amounts, words_mismatches
 from paperlane.profiles.sale_deed.numbers import (
     find_amounts,
@@ -22,8 +23,6 @@ from paperlane.profiles.sale_deed.validators import (
     pan_issues,
     pincode_issues,
     stamp_duty_issues,
-    verhoeff_check,
-    verhoeff_digit,
 )
 
 

@@ -22,13 +22,13 @@ def visible_job(stores: Stores, job_id: str, principal: Principal) -> Job:
         raise NotFound(f"No job with id {job_id!r}: job ids are 32 hexadecimal characters.")
     job = stores.jobs.get(job_id)
     # Someone else's job is as absent as a missing one: its id reveals nothing.
-    if not principal.sees_all_jobs() and job.owner != principal.username:
+    if not principal.may_read(job.owner):
         raise NotFound(f"No job with id {job_id!r}.")
     return job
 
 
 def owner_filter(principal: Principal) -> str | None:
-    return None if principal.sees_all_jobs() else principal.username
+    return principal.owner_scope
 
 
 def result_of(stores: Stores, job: Job, principal: Principal) -> dict[str, Any] | RedirectResponse:

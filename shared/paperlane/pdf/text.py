@@ -17,12 +17,12 @@ import io
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from paperlane.pages import Page, Word
+from paperlane.pages import Box, Page, Word
 from paperlane.pdf.inspect import (
     Backend,
     encrypted_error,
@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 # (x0, y0, x1, y1, text, block, line, word) as PyMuPDF's "words", in displayed page space (origin
 # top-left), in content order.
 RawWord = tuple[float, float, float, float, str, int, int, int]
-Box = tuple[float, float, float, float]
 
 # A region whose blocks have at least this many lines (median) is running text, read column by
 # column; fewer is cells, labels or list items, read row by row.
@@ -46,6 +45,11 @@ _PROSE_MIN_LINES = 3
 # Blocks overlapping by less than this (points) still count as apart: producers often let adjacent
 # blocks touch or overlap by a hair.
 _GAP_TOLERANCE = 0.5
+
+# Images kept on a Page: none narrower or lower than this (points: bullets, rules, logos' specks),
+# and at most this many (the largest), so a page tiled with tiny images stays a small record.
+_MIN_IMAGE_SIDE = 12.0
+_MAX_IMAGES = 32
 
 
 def extract_pages(
@@ -95,7 +99,10 @@ def _pymupdf_pages(data: bytes, first: int, last: int, password: str | None) -> 
                     raw = []
                 width, height = page.rect.width, page.rect.height
                 words = _displayed(raw, page.rotation_matrix) if page.rotation else raw
-                pages.append(_make_page(number, width, height, words, partial(_mupdf_image_coverage, page)))
+                image_info = cache(page.get_image_info)  # one pass over the content, for both uses
+                coverage = partial(_mupdf_image_coverage, page, image_info)
+                images = _mupdf_images(page, image_info)
+                pages.append(_make_page(number, width, height, words, coverage, images))
             return pages
         finally:
             doc.close()
@@ -133,12 +140,34 @@ def _displayed(raw: Sequence[Any], matrix: Any) -> list[RawWord]:
     return out
 
 
-def _mupdf_image_coverage(page: Any) -> float:
+def _mupdf_image_coverage(page: Any, image_info: Callable[[], list[dict[str, Any]]]) -> float:
     # Image boxes are on the unrotated page too; clip them to it. Overlaps count twice, which only
     # matters for pages that are images already.
     clip = page.rect * page.derotation_matrix
-    area = sum((type(clip)(info["bbox"]) & clip).get_area() for info in page.get_image_info())
+    area = sum((type(clip)(info["bbox"]) & clip).get_area() for info in image_info())
     return min(1.0, area / clip.get_area()) if clip.get_area() else 0.0
+
+
+def _mupdf_images(page: Any, image_info: Callable[[], list[dict[str, Any]]]) -> list[Box]:
+    """The page's images in displayed space. The resource list is read first: it costs next to
+    nothing, and a page without image resources never pays for get_image_info (a content pass,
+    some 70% of the cost of reading the words). Inline images are not in the resources; in practice
+    they are small marks, not content."""
+    if not page.get_images(full=True):
+        return []
+    clip = page.rect * page.derotation_matrix
+    rect = type(clip)
+    boxes = []
+    for info in image_info():
+        shown = (rect(info["bbox"]) & clip) * page.rotation_matrix
+        boxes.append((shown.x0, shown.y0, shown.x1, shown.y1))
+    return _kept_images(boxes)
+
+
+def _kept_images(boxes: Iterable[Box]) -> list[Box]:
+    big = [b for b in boxes if b[2] - b[0] >= _MIN_IMAGE_SIDE and b[3] - b[1] >= _MIN_IMAGE_SIDE]
+    big.sort(key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True)
+    return [(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)) for x0, y0, x1, y1 in big[:_MAX_IMAGES]]
 
 
 # --- pdfminer ------------------------------------------------------------------------------------
@@ -176,7 +205,14 @@ def _pdfminer_pages(data: bytes, first: int, last: int, password: str | None) ->
         )
         for number, layout in enumerate(layouts, start=first):
             words = _pdfminer_words(layout)
-            yield _make_page(number, layout.width, layout.height, words, partial(coverage, layout))
+            # pdfminer's space is rotated already, origin bottom-left: flip y.
+            shown = [
+                (i.x0 - layout.x0, layout.y1 - i.y1, i.x1 - layout.x0, layout.y1 - i.y0)
+                for i in images(layout)
+            ]
+            yield _make_page(
+                number, layout.width, layout.height, words, partial(coverage, layout), _kept_images(shown)
+            )
     except PDFPasswordIncorrect as exc:
         raise encrypted_error(password_given=password is not None) from exc
 
@@ -227,6 +263,7 @@ def _make_page(
     height: float,
     raw: Sequence[RawWord],
     image_coverage: Callable[[], float],
+    images: list[Box],
 ) -> Page:
     words, text = _assemble(raw)
     reason = ocr_reason(text, image_coverage=image_coverage)
@@ -239,6 +276,7 @@ def _make_page(
         source="none" if reason else "text",
         needs_ocr=reason is not None,
         ocr_reason=reason,
+        images=images,
     )
 
 

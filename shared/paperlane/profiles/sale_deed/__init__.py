@@ -18,7 +18,8 @@ from paperlane.profiles.sale_deed.schema import Buyer, FieldMeta, Property, Sale
 class SaleDeedProfile:
     name = "sale_deed"
     description = "Indian property sale deeds: parties, property schedules, consideration and registration."
-    needs_words = False
+    # Word boxes place the deed's pictures relative to its text (is a picture the fee table?).
+    needs_words = True
 
     def extract(self, pages: list[Page]) -> ProfileResult:
         result = extract_deed(pages)

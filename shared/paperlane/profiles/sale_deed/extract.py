@@ -17,9 +17,14 @@ from paperlane.profiles.sale_deed.registration import (
 from paperlane.profiles.sale_deed.schema import FieldMeta, SaleDeed
 from paperlane.profiles.sale_deed.text import assemble
 from paperlane.profiles.sale_deed.validators import Issue, validate
+from paperlane.profiles.sale_deed.vision import fee_table_pictured
 
 # Found by the rules and passing its checks / failing one.
 _CONFIDENT, _DOUBTFUL = 0.9, 0.5
+# Read from the registration fee table (the e-stamp box may give the duty too).
+_FEE_FIELDS = {"registration_fee": "registration fee", "stamp_duty_fee": "stamp duty"}
+# A fee the deed does not state (paperlane.profiles.sale_deed.vision): listed, not sent to vision.
+FEE_NOT_FOUND = "FEE_NOT_FOUND"
 
 
 class Extraction:
@@ -73,9 +78,18 @@ def extract_deed(pages: list[Page]) -> Extraction:
         issues.append(
             Issue(field="amounts", code="AMOUNT_WORDS_MISMATCH", message=message, severity="warning")
         )
-    # The fee table is often an embedded image: only OCR or a vision model can read it.
-    needs_vision = [
-        f"property.{name}" for name in ("registration_fee", "stamp_duty_fee") if getattr(prop, name) is None
-    ]
+    # The fee table is often an embedded image, which only a vision model can read; a fee missing
+    # without such a picture is not in the deed.
+    missing = [name for name in _FEE_FIELDS if getattr(prop, name) is None]
+    pictured = bool(missing) and fee_table_pictured(pages)
+    needs_vision = [f"property.{name}" for name in missing] if pictured else []
+    if not pictured:
+        for name in missing:
+            message = (
+                f"The deed states no {_FEE_FIELDS[name]}: not in its text, and no fee table as a picture."
+            )
+            issues.append(
+                Issue(field=f"property.{name}", code=FEE_NOT_FOUND, message=message, severity="warning")
+            )
     ocr_factor = (deed_text.ocr_confidence or 100.0) / 100.0 if deed_text.ocr else 1.0
     return Extraction(record, issues, needs_vision, ocr_factor)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from paperlane.profiles.sale_deed.validators import PAN_RE, verhoeff_check
+from paperlane.pii import verhoeff_check
+from paperlane.profiles.sale_deed.validators import PAN_RE
 
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1", "|": "1",
                            "S": "5", "s": "5", "B": "8", "Z": "2", "G": "6"})  # fmt: skip

@@ -15,6 +15,7 @@ from paperlane.llm.extractor import Extractor
 from paperlane.pages import Page
 from paperlane.profiles.base import ProfileResult
 from paperlane.profiles.sale_deed import validators
+from paperlane.profiles.sale_deed.extract import FEE_NOT_FOUND
 from paperlane.profiles.sale_deed.schema import SaleDeed
 
 INSTRUCTIONS = """You read registered Indian property sale deeds and return one JSON record.
@@ -114,7 +115,13 @@ def assist_deed(
     if helped.mode != "llm":
         return rules.model_copy(update={"summary": {**rules.summary, "llm_mode": helped.mode}})
     record = SaleDeed.model_validate(helped.record).model_dump()
-    issues = [i.model_dump() for i in validators.validate(record)]
+    # A fee the deed does not state stays listed unless the model found it after all.
+    unstated = [
+        i
+        for i in rules.output.get("validation_errors", [])
+        if i.get("code") == FEE_NOT_FOUND and record["property"].get(i["field"].split(".")[-1]) is None
+    ]
+    issues = [i.model_dump() for i in validators.validate(record)] + unstated
     filled = {p for p, m in helped.meta.items() if m.get("source") == "llm"}
     needs_vision = [p for p in rules.output.get("needs_vision", []) if p not in filled]
     fields = dict(rules.output.get("fields", {}))

@@ -11,25 +11,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from paperlane.pii import PAN_SHAPE, verhoeff_check
 from paperlane.profiles.sale_deed.pincodes import canonical_state, states_for_pincode
 
 Severity = Literal["error", "warning"]
 
-# Verhoeff tables: multiplication in the dihedral group D5, the position permutation, the inverse.
-_D = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
-    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7), (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3), (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
-    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-)  # fmt: skip
-_P = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
-)  # fmt: skip
-_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
-
-PAN_RE = re.compile(r"[A-Z]{5}\d{4}[A-Z]")
+PAN_RE = re.compile(PAN_SHAPE)
 # The 4th PAN letter says who holds it: P person, C company, H HUF, F firm, A AOP, T trust, ...
 _PAN_HOLDER_TYPES = set("PCHFATBLJG")
 
@@ -43,24 +30,6 @@ class Issue(BaseModel):
     code: str
     message: str
     severity: Severity = "error"
-
-
-def verhoeff_check(number: str) -> bool:
-    """True when the last digit is the Verhoeff check digit of the rest."""
-    if not number.isdigit():
-        return False
-    c = 0
-    for i, digit in enumerate(reversed(number)):
-        c = _D[c][_P[i % 8][int(digit)]]
-    return c == 0
-
-
-def verhoeff_digit(number: str) -> str:
-    """The check digit to append to ``number``."""
-    c = 0
-    for i, digit in enumerate(reversed(number)):
-        c = _D[c][_P[(i + 1) % 8][int(digit)]]
-    return str(_INV[c])
 
 
 def aadhaar_issues(field: str, value: str | None) -> list[Issue]:
