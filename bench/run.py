@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pipeline.py", "cold_start.py", "export.py", "football.py", "ocr.py"]
+BENCHMARKS = ["pipeline.py", "cold_start.py", "export.py", "football.py", "generic.py", "ocr.py"]
 
 
 def main() -> int:

@@ -11,6 +11,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,11 +23,13 @@ from paperlane import aws
 from paperlane.api import export
 from paperlane.api.app import create_app
 from paperlane.auth.roles import Role
+from paperlane.cli import export as cli_export
 from paperlane.config import ExportSettings
 from paperlane.errors import NotFound
-from paperlane.export import synthetic
+from paperlane.export import jobs, synthetic
 from paperlane.export.filters import ExportQuery, parse
 from paperlane.export.source import ExportSource
+from paperlane.export.store import ExportStore
 from paperlane.jobs import Batch, Job, JobStatus
 from paperlane.local.stack import LocalStack
 from paperlane.pipeline.context import Stores, stores
@@ -241,7 +244,14 @@ def test_large_exports_redirect_to_a_presigned_url(tiny: TestClient, seeded: See
 def test_the_owner_filter_keeps_one_users_documents(st: Stores, stack: LocalStack, seeded: Seeded) -> None:
     assert seeded.batch_a and seeded.batch_b
     settings = ExportSettings.model_validate(stack.api_environment())
-    source = ExportSource(st.jobs, st.records, aws.dynamodb(), settings.records_table, page_size=2)
+    source = ExportSource(
+        st.jobs,
+        st.records,
+        aws.dynamodb(),
+        settings.records_table,
+        jobs_table=settings.jobs_table,
+        page_size=2,
+    )
 
     def jobs(**params: Any) -> list[str]:
         f = parse(ExportQuery.model_validate({"profile": "sale_deed", **params}), owner="alice")
@@ -283,3 +293,123 @@ def test_export_handler_behind_api_gateway(stack: LocalStack, seeded: Seeded) ->
     assert headers["content-type"].startswith("text/csv") and not response["isBase64Encoded"]
     rows = list(csv.DictReader(io.StringIO(response["body"])))
     assert [r["Document_ID"] for r in rows[::3]] == seeded.deed_ids
+
+
+# ------------------------------------------------------------------------------ asynchronous exports
+
+
+@pytest.fixture(scope="module")
+def capped(stack: LocalStack) -> Iterator[TestClient]:
+    """Exports of more than 2 rows go through S3, and more than 5 rows are too many for a request."""
+    yield from _client(stack, EXPORT_INLINE_MAX_ROWS="2", EXPORT_SYNC_MAX_ROWS="5")
+
+
+def _store(stack: LocalStack) -> ExportStore:
+    return ExportStore(aws.s3(), ExportSettings.model_validate(stack.api_environment()).documents_bucket)
+
+
+def test_an_export_too_large_for_a_request_says_to_run_it_asynchronously(
+    capped: TestClient, stack: LocalStack, seeded: Seeded
+) -> None:
+    params = {"profile": "sale_deed", **seeded.month()}
+    r = capped.get("/api/v1/export/excel", params=params, follow_redirects=False)
+    assert "POST the same filters to /api/v1/exports" in _error(r, 413, "EXPORT_TOO_LARGE")
+    details = r.json()["error"]["details"]
+    assert details["estimated_rows"] == 12 and details["max_rows"] == 5
+    body = details["async_export"]["body"]
+    assert body == {**params, "download_type": "dateRange", "format": "xlsx"}
+
+    started = capped.post(details["async_export"]["path"], json=body)
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert started.headers["location"] == job["status_url"] == f"/api/v1/exports/{job['export_id']}"
+    # The local stack runs the worker before POST answers; on AWS it would still be queued or running.
+    status = capped.get(job["status_url"]).json()
+    assert status["status"] == "completed" and status["rows"] == 12 and status["error"] is None
+    assert status["filename"] == f"{seeded.year}-03-01_to_{seeded.year}-03-28.xlsx"
+    download = httpx.get(status["url"])
+    assert download.status_code == 200
+    assert _filename(download) == status["filename"]
+    rows = _sheet(download.content, "Sale_Deeds")
+    assert len(rows) == 13 and [r[2] for r in rows[1::3]] == seeded.deed_ids
+    assert _store(stack).get_json(f"exports/{job['export_id']}/status.json") is not None
+
+
+def test_asynchronous_exports_check_filters_at_once_and_belong_to_their_requester(
+    stack: LocalStack, capped: TestClient, seeded: Seeded
+) -> None:
+    nothing = capped.post(
+        "/api/v1/exports", json={"profile": "sale_deed", **seeded.month(7), "format": "csv"}
+    )
+    assert "No sale_deed documents" in _error(nothing, 404, "NOT_FOUND")
+    _error(
+        capped.post("/api/v1/exports", json={"profile": "sale_deed", "format": "pdf"}), 422, "INVALID_REQUEST"
+    )
+    _error(capped.post("/api/v1/exports", json={"download_type": "batch"}), 400, "INVALID_REQUEST")
+    app = create_app(export.router, environment={**stack.api_environment(), "EXPORT_SYNC_MAX_ROWS": "5"})
+    with TestClient(app, headers=bearer(stack, "alice", Role.OPERATOR)) as alice:
+        mine = alice.post(
+            "/api/v1/exports", json={"profile": "sale_deed", **seeded.month(), "format": "json"}
+        )
+        assert mine.status_code == 202, mine.text
+        status = alice.get(mine.json()["status_url"]).json()
+        # Alice's documents only (batch B is Bob's).
+        assert status["status"] == "completed" and status["rows"] == 9
+        lines = [json.loads(line) for line in httpx.get(status["url"]).text.splitlines()]
+        assert [line["Document_ID"] for line in lines[::3]] == [seeded.deed_ids[i] for i in (0, 1, 3)]
+    with TestClient(app, headers=bearer(stack, "bob", Role.OPERATOR)) as bob:
+        _error(bob.get(mine.json()["status_url"]), 404, "NOT_FOUND")
+    assert capped.get(mine.json()["status_url"]).json()["rows"] == 9  # an admin sees every export
+    _error(capped.get(f"/api/v1/exports/{'0' * 32}"), 404, "NOT_FOUND")
+    _error(capped.get("/api/v1/exports/not-an-id"), 422, "INVALID_REQUEST")
+
+
+def test_the_worker_records_failures_and_a_stalled_export_is_reported(
+    stack: LocalStack, capped: TestClient, seeded: Seeded
+) -> None:
+    store = _store(stack)
+    old = "2020-01-01T00:00:00.000Z"
+    queued = jobs.ExportStatus(
+        export_id=jobs.new_export_id(),
+        status="queued",
+        format="csv",
+        request={"profile": "sale_deed", **seeded.month(9)},
+        requested_by="export-admin",
+        filename="x.csv",
+        created_at=old,
+        updated_at=old,
+    )
+    store.put_json(jobs.status_key(queued.export_id), queued.model_dump(mode="json"))
+    # Before the worker runs, it has not moved for years: its worker is gone.
+    stalled = capped.get(f"/api/v1/exports/{queued.export_id}").json()
+    assert stalled["status"] == "failed" and stalled["error"]["code"] == "TIMEOUT"
+
+    fn = stack.lambdas.get(stack.physical_name("ExportWorkerFunction"))
+    assert fn is not None
+    payload, errored, _ = stack.lambdas.invoke(fn, load_event("export_worker", EXPORT_ID=queued.export_id))
+    assert not errored and json.loads(payload)["status"] == "failed", payload
+    failed = capped.get(f"/api/v1/exports/{queued.export_id}").json()
+    assert failed["status"] == "failed" and failed["error"]["code"] == "NOT_FOUND" and failed["url"] is None
+    assert "No sale_deed documents" in failed["error"]["message"]
+
+
+def test_the_cli_downloads_inline_presigned_and_asynchronous_exports(
+    client: TestClient, tiny: TestClient, capped: TestClient, seeded: Seeded, tmp_path: Path
+) -> None:
+    query = ExportQuery.model_validate({"profile": "sale_deed", **seeded.month()})
+    for name, api in (("inline", client), ("presigned", tiny), ("async", capped)):
+        out, rows = cli_export.download(api, query, "csv", tmp_path / f"{name}.csv", timeout=30, poll=0.05)
+        with out.open(newline="", encoding="utf-8") as fh:
+            body = list(csv.DictReader(fh))
+        assert [r["Document_ID"] for r in body[::3]] == seeded.deed_ids, name
+        assert rows == (None if name == "presigned" else 12), name
+    # Without --out: the server's filename.
+    out, _ = cli_export.download(capped, query, "json", None, timeout=30, poll=0.05)
+    try:
+        assert out.name == f"{seeded.year}-03-01_to_{seeded.year}-03-28.ndjson" and out.stat().st_size > 0
+    finally:
+        out.unlink()
+    nothing = ExportQuery.model_validate({"profile": "sale_deed", **seeded.month(7)})
+    with pytest.raises(cli_export.ExportFailed, match="NOT_FOUND") as refused:
+        cli_export.download(client, nothing, "csv", tmp_path / "none.csv", timeout=5)
+    assert refused.value.code == 1 and not (tmp_path / "none.csv").exists()

@@ -72,6 +72,18 @@ def test_filenames() -> None:
     assert filename(_parse(), [], "xlsx") == "whole_data.xlsx"
     assert filename(_parse(batch_ids="b-abcdef12"), [_batch("Nov deeds")], "csv") == "Nov_deeds.csv"
     assert filename(_parse(batch_ids="b-abcdef12"), [_batch(None)], "xlsx") == "b-abcdef12.xlsx"
+
+
+def test_batch_names_are_made_safe_for_file_names() -> None:
+    one = _parse(batch_ids="b-abcdef12")
+    assert filename(one, [_batch('Año 2025/March "deeds"')], "xlsx") == "Ano_2025_March_deeds.xlsx"
+    assert filename(one, [_batch("../../etc/passwd")], "csv") == "etc_passwd.csv"
+    # Nothing left of the name (no ASCII letters): the batch id names the file.
+    assert filename(one, [_batch("कागज़")], "xlsx") == "b-abcdef12.xlsx"
+    assert filename(one, [_batch("x" * 300)], "csv") == "x" * 100 + ".csv"
+
+
+def test_other_filenames() -> None:
     two = [_batch("a"), _batch("b", "b-bbbbbb12")]
     assert filename(_parse(batch_names="a,b"), two, "json") == "multiple_batches_2.ndjson"
     dates = _parse(start_date="2025-01-01", end_date="2025-01-31")

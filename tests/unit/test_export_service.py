@@ -28,6 +28,11 @@ class StubSource:
         f = selection.filter
         return iter(self.docs[f.start_index : f.end_index])
 
+    def estimate_documents(
+        self, selection: Selection, kind: str, *, records_per_document: float, cap: int
+    ) -> int:
+        return min(cap, len(self.docs))
+
 
 class StubStore:
     def __init__(self) -> None:
@@ -79,3 +84,32 @@ def test_exports_past_the_byte_limit_go_to_the_store() -> None:
 def test_nothing_to_export_is_not_found_and_says_what_was_asked() -> None:
     with pytest.raises(NotFound, match=r"No sale_deed documents with records in documents\[5:\]"):
         _run(_deeds(3), "csv", service.Limits(100, 10**6), start_index=5)
+
+
+def test_exports_too_large_for_a_request_name_the_asynchronous_export() -> None:
+    limits = service.Limits(10, 10**6, sync_max_rows=100)
+    with pytest.raises(service.ExportTooLarge) as raised:
+        _run(_deeds(50), "csv", limits, start_date="2025-01-01", end_date="2025-01-31")
+    details = raised.value.details
+    assert raised.value.http_status == 413 and details["max_rows"] == 100
+    # 3 rows a deed (1 seller, 2 buyers) in the rows read ahead, 50 deeds.
+    assert details["estimated_rows"] == 150
+    assert details["async_export"] == {
+        "method": "POST",
+        "path": "/api/v1/exports",
+        "body": {
+            "profile": "sale_deed",
+            "download_type": "dateRange",
+            "start_date": "2025-01-01",
+            "end_date": "2025-01-31",
+            "format": "csv",
+        },
+    }
+
+
+def test_a_slice_small_enough_for_a_request_is_written() -> None:
+    limits = service.Limits(10, 10**6, sync_max_rows=100)
+    result, _ = _run(_deeds(50), "csv", limits, start_index=10, end_index=40)
+    assert isinstance(result, service.StoredExport) and result.rows == 90
+    with pytest.raises(service.ExportTooLarge, match="about 117 rows"):
+        _run(_deeds(50), "csv", limits, start_index=11)

@@ -1,5 +1,6 @@
 """The `paperlane` command: `serve` (the local stack over HTTP), `process` (files -> JSON or Excel),
-`users create`, `auth rotate-key`, `export` and `fetch` (run download sources now)."""
+`users create`, `auth rotate-key`, `export` (from a running API, or of given files) and `fetch` (run
+download sources now)."""
 
 from __future__ import annotations
 
@@ -162,12 +163,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.timeout <= 0:
             parser.error("--timeout must be positive")
         return fetch_now(args.source_ids, api=args.api, timeout=args.timeout)
+    if args.command == "export" and not args.files:
+        from paperlane.cli.export import export_from_api
+
+        if args.timeout <= 0:
+            parser.error("--timeout must be positive")
+        return export_from_api(args)
 
     from paperlane import profiles
     from paperlane.errors import InvalidRequest, PaperlaneError
 
     try:
         files = _expand(args.files)
+        if args.profile is None:  # export FILE...: the files' extraction profile
+            raise ValueError("--profile is required with FILE arguments")
         profiles.get(args.profile)
         options = profiles.check_options(args.profile, _options(args.option))
     except ValueError as exc:
@@ -182,10 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--timeout must be positive")
 
     if args.command == "export":
-        from paperlane.cli.export import run_export
+        from paperlane.cli.export import export_files
 
         try:
-            out, rows = run_export(args, files)
+            out, rows = export_files(args, files, options)
         except InvalidRequest as exc:
             parser.error(exc.message)
         except PaperlaneError as exc:  # NotFound: nothing to export

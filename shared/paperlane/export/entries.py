@@ -16,7 +16,14 @@ from paperlane.export.layout import Document, JobInfo
 from paperlane.export.layouts import layout_for
 
 # Record kind -> where the profile's output holds those records.
-_OUTPUT_KEYS = {"deed": "record", "game": "games", "anomaly": "anomalies", "page": "pages", "table": "tables"}
+_OUTPUT_KEYS = {
+    "deed": "record",
+    "game": "games",
+    "anomaly": "anomalies",
+    "page": "pages",
+    "kv": "key_values",
+    "table": "tables",
+}
 
 
 def entry_document(entry: dict[str, Any]) -> Document:

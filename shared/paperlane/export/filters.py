@@ -12,24 +12,26 @@ slice of that order, like Python's ``documents[start_index:end_index]``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from paperlane import ids
 from paperlane.errors import InvalidRequest
 from paperlane.jobs import Batch
-from paperlane.storage.documents import safe_filename
 
 DownloadType = Literal["all", "batch", "dateRange"]
 ExportFormat = Literal["xlsx", "csv", "json"]
 EXTENSIONS: dict[str, str] = {"xlsx": "xlsx", "csv": "csv", "json": "ndjson"}
 _MAX_BATCHES = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class ExportQuery(BaseModel):
-    """Query parameters of GET /api/v1/export/{excel,csv,json}."""
+class ExportFilters(BaseModel):
+    """Which documents an export holds: the parameters every export form shares."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -47,6 +49,11 @@ class ExportQuery(BaseModel):
     end_date: dt.date | None = Field(default=None, description="YYYY-MM-DD, creation date (UTC), included")
     start_index: int = Field(default=0, ge=0, description="First document (0-based, oldest first), included")
     end_index: int | None = Field(default=None, ge=1, description="Last document (0-based), excluded")
+
+
+class ExportQuery(ExportFilters):
+    """Query parameters of GET /api/v1/export/{excel,csv,json}."""
+
     redirect: bool = Field(
         default=True, description="Large exports: 303 to the file (true) or JSON with its URL (false)"
     )
@@ -70,7 +77,17 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in (value or "").split(",") if p.strip()))
 
 
-def parse(query: ExportQuery, *, owner: str | None = None) -> ExportFilter:
+class ExportRequest(ExportFilters):
+    """Body of POST /api/v1/exports: the filters of the GET endpoints, and the format."""
+
+    format: ExportFormat = Field(default="xlsx", description="xlsx, csv or json (NDJSON)")
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as given (for the status, and to repeat the export)."""
+        return self.model_dump(mode="json", exclude_defaults=True, exclude={"format"})
+
+
+def parse(query: ExportFilters, *, owner: str | None = None) -> ExportFilter:
     """Check the parameters against each other; every problem is an InvalidRequest (400) saying which."""
     batch_ids, batch_names = _split(query.batch_ids), _split(query.batch_names)
     has_batches, has_dates = bool(batch_ids or batch_names), bool(query.start_date or query.end_date)
@@ -120,9 +137,16 @@ def filename(f: ExportFilter, batches: list[Batch], fmt: ExportFormat) -> str:
     if f.download_type == "dateRange":
         stem = f"{f.start_date}_to_{f.end_date}"
     elif f.download_type == "batch" and len(batches) == 1:
-        stem = safe_filename(batches[0].name or batches[0].batch_id)
+        stem = batch_stem(batches[0])
     elif f.download_type == "batch":
         stem = f"multiple_batches_{len(batches)}"
     else:
         stem = "whole_data"
     return f"{stem}.{EXTENSIONS[fmt]}"
+
+
+def batch_stem(batch: Batch) -> str:
+    """A batch name fit for a file name (and a Content-Disposition header): accents dropped to ASCII,
+    every run of other characters (spaces, slashes, quotes) one "_"; the batch id when nothing is left."""
+    ascii_name = unicodedata.normalize("NFKD", batch.name or "").encode("ascii", "ignore").decode()
+    return _UNSAFE.sub("_", ascii_name).strip("._-")[:100] or batch.batch_id

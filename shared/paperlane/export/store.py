@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -41,6 +42,27 @@ class ExportStore:
             if exc.response.get("Error", {}).get("Code") in _TRANSIENT:
                 raise TransientError("S3 is busy; try the export again.") from exc
             raise
+
+    def put_json(self, key: str, data: dict[str, Any]) -> None:
+        try:
+            self._s3.put_object(
+                Bucket=self.bucket, Key=key, Body=json.dumps(data).encode(), ContentType="application/json"
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _TRANSIENT:
+                raise TransientError("S3 is busy; try again.") from exc
+            raise
+
+    def get_json(self, key: str) -> dict[str, Any] | None:
+        """The object's JSON, or None when there is none (an unknown or expired export)."""
+        try:
+            body = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        data: dict[str, Any] = json.loads(body)
+        return data
 
     def url(self, key: str, filename: str, *, expires: int) -> str:
         return self._signer.generate_presigned_url(
