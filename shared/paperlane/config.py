@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import TypeVar
+from typing import Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _overlay: ContextVar[Mapping[str, str] | None] = ContextVar("paperlane_environment", default=None)
 
@@ -99,12 +99,24 @@ class AuthSettings(_EnvModel):
     jwt_key_grace_seconds: int = Field(alias="JWT_KEY_GRACE_SECONDS", default=48 * 3600, ge=0)
     login_max_failures: int = Field(alias="LOGIN_MAX_FAILURES", default=5, ge=1)
     login_lockout_seconds: int = Field(alias="LOGIN_LOCKOUT_SECONDS", default=900, ge=1)
-    # Requests per minute. `memory` counts in the process (the local stack); on AWS, API Gateway usage
-    # plans enforce the limits, so the template sets `off`.
-    rate_limit_backend: str = Field(alias="RATE_LIMIT_BACKEND", default="memory", pattern="^(memory|off)$")
+    # The Lambda authorizer reuses a verified credential's principal this long (per container): a
+    # revoked key or deactivated user keeps access on AWS for at most this many seconds.
+    authorizer_cache_seconds: int = Field(alias="AUTHORIZER_CACHE_SECONDS", default=60, ge=0, le=3600)
+    # Requests per minute. `memory` counts in the process (the local stack); `dynamodb` in
+    # RATE_LIMIT_TABLE (AWS: Lambda containers share no memory; the template sets it); `off` counts nothing.
+    rate_limit_backend: str = Field(
+        alias="RATE_LIMIT_BACKEND", default="memory", pattern="^(memory|dynamodb|off)$"
+    )
+    rate_limit_table: str = Field(alias="RATE_LIMIT_TABLE", default="")
     rate_limit_anonymous: int = Field(alias="RATE_LIMIT_ANONYMOUS", default=100, ge=1)
     rate_limit_authenticated: int = Field(alias="RATE_LIMIT_AUTHENTICATED", default=1000, ge=1)
     rate_limit_admin: int = Field(alias="RATE_LIMIT_ADMIN", default=10_000, ge=1)
+
+    @model_validator(mode="after")
+    def _rate_limit_table_named(self) -> Self:
+        if self.rate_limit_backend == "dynamodb" and len(self.rate_limit_table) < 3:
+            raise ValueError("RATE_LIMIT_BACKEND=dynamodb needs RATE_LIMIT_TABLE (the template sets both).")
+        return self
 
 
 class ApiSettings(PipelineSettings, AuthSettings):
@@ -118,6 +130,8 @@ class ApiSettings(PipelineSettings, AuthSettings):
     s3_public_endpoint: str = Field(alias="S3_PUBLIC_ENDPOINT", default="")
     # Webhooks may target loopback only on the local stack (SSRF: see paperlane.notify.webhooks).
     webhook_allow_loopback: bool = Field(alias="WEBHOOK_ALLOW_LOOPBACK", default=False)
+    # Where POST /api/v1/webhooks/deliveries/{delivery_id}/redeliver queues a delivery again.
+    webhook_queue_url: str = Field(alias="WEBHOOK_QUEUE_URL", default="")
     # Scheduled download sources may point at this machine only on the local stack (paperlane.fetch).
     fetch_allow_loopback: bool = Field(alias="FETCH_ALLOW_LOOPBACK", default=False)
     # The downloader function that POST /api/v1/sources/{source_id}/fetch starts (from the template).
@@ -188,6 +202,11 @@ class ExportSettings(ApiSettings):
     export_url_expiry_seconds: int = Field(
         alias="EXPORT_URL_EXPIRY_SECONDS", default=900, gt=0, le=7 * 24 * 3600
     )
+    # Most rows a GET export writes: API Gateway waits 29 s, and the writer makes ~2,600 rows/s on one
+    # core. Larger ones answer EXPORT_TOO_LARGE and go through POST /api/v1/exports.
+    export_sync_max_rows: int = Field(alias="EXPORT_SYNC_MAX_ROWS", default=30_000, gt=0)
+    # The function that runs asynchronous exports (POST /api/v1/exports invokes it), from the template.
+    export_worker_function_name: str = Field(alias="EXPORT_WORKER_FUNCTION_NAME", default="")
 
 
 class NotifySettings(_EnvModel):

@@ -87,6 +87,24 @@ def test_every_substitution_is_used_and_defined(template: Template) -> None:
         assert "${" + name + "}" in text, f"{name} is never used"
 
 
+def test_a_model_that_is_down_is_waited_for_in_minutes_and_hours_in_production(template: Template) -> None:
+    # Tests deploy LlmUnavailableRetrySeconds=1 (tests/integration/test_llm_stage.py); a deployment
+    # keeps the default, which must outlast the breaker's cool-down and a real outage.
+    from paperlane.config import LlmSettings
+
+    definition = json.loads(template.render_state_machine("PipelineStateMachine"))
+    [waiting] = [
+        r for r in definition["States"]["LlmExtract"]["Retry"] if "ModelUnavailable" in r["ErrorEquals"]
+    ]
+    cooldown = LlmSettings.model_fields["llm_breaker_cooldown_seconds"].default
+    assert waiting["IntervalSeconds"] >= cooldown >= 30
+    delays, delay = [], float(waiting["IntervalSeconds"])
+    for _ in range(waiting["MaxAttempts"]):
+        delays.append(min(delay, waiting.get("MaxDelaySeconds", delay)))
+        delay *= waiting["BackoffRate"]
+    assert sum(delays) >= 3 * 3600, "a document should wait out an outage of hours before it fails"
+
+
 def test_request_paths_never_scan() -> None:
     offenders = [
         p

@@ -29,6 +29,8 @@ ROUTES: dict[tuple[str, str], Permission | Public] = {
     ("POST", "/api/v1/webhooks"): Permission.WEBHOOKS_MANAGE,
     ("GET", "/api/v1/webhooks"): Permission.WEBHOOKS_MANAGE,
     ("DELETE", "/api/v1/webhooks"): Permission.WEBHOOKS_MANAGE,
+    ("GET", "/api/v1/webhooks/deliveries"): Permission.WEBHOOKS_MANAGE,
+    ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/redeliver"): Permission.WEBHOOKS_MANAGE,
     ("POST", "/api/v1/upload"): Permission.JOBS_WRITE,
     ("POST", "/api/v1/uploads"): Permission.JOBS_WRITE,
     ("POST", "/api/v1/process/{job_id}"): Permission.JOBS_WRITE,
@@ -66,6 +68,9 @@ ROUTES: dict[tuple[str, str], Permission | Public] = {
     ("GET", "/api/v1/export/excel"): Permission.EXPORT,
     ("GET", "/api/v1/export/csv"): Permission.EXPORT,
     ("GET", "/api/v1/export/json"): Permission.EXPORT,
+    # Asynchronous exports; each user reads only the exports they started (admins any).
+    ("POST", "/api/v1/exports"): Permission.EXPORT,
+    ("GET", "/api/v1/exports/{export_id}"): Permission.EXPORT,
 }
 
 
